@@ -1,0 +1,52 @@
+# Voorproef: `make run` serves the demo essay; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: install run serve test lint check browser messages clean
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(BIN)/uv
+	$(BIN)/uv sync --frozen --quiet
+	touch $@
+
+# Translations are compiled in the build; only the .po files are kept in git.
+messages: $(VENV)/.synced
+	@cd voorproef && ../$(BIN)/python ../manage.py compilemessages -v0
+
+install: $(VENV)/.synced messages
+
+run: install
+	$(BIN)/python manage.py run
+
+serve: install
+	DEBUG=0 $(BIN)/python manage.py run --production
+
+# Debian's Chromium for the browser tests; Playwright's own browser downloads are not used.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Install Debian's chromium (apt-get install chromium) to run the browser tests." >&2; exit 1; fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run -v1
+
+test: install browser lint check
+	VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var/test var/static var/cache

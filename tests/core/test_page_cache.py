@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from wagtail.models import PageViewRestriction
+
+from voorproef.essays.models import EssayPage, HomePage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_anonymous_reader_gets_the_essay_from_the_cache(
+    client: Client, essay: EssayPage, django_assert_max_num_queries: object
+) -> None:
+    first = client.get(essay.url)
+    assert first["X-Cache"] == "MISS"
+
+    with django_assert_max_num_queries(0):  # type: ignore[operator]
+        second = client.get(essay.url)
+    assert second["X-Cache"] == "HIT"
+    assert second.content == first.content
+    assert second["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_publishing_shows_the_new_version_at_once(
+    client: Client, essay: EssayPage, publish: Any
+) -> None:
+    client.get(essay.url)
+    client.get("/")
+    essay.title = "Nieuw Publiek Werken, herzien"
+    publish(essay)
+
+    for url in (essay.url, "/"):
+        response = client.get(url)
+        assert response["X-Cache"] == "MISS"
+        assert "Nieuw Publiek Werken, herzien" in response.content.decode()
+
+
+def test_unpublishing_removes_the_page_at_once(
+    client: Client, essay: EssayPage, committed: Any
+) -> None:
+    assert client.get(essay.url).status_code == 200
+    with committed():
+        essay.unpublish()
+
+    assert client.get(essay.url).status_code == 404
+    assert "Nieuw Publiek Werken" not in client.get("/").content.decode()
+
+
+def test_a_page_made_private_is_not_served_from_the_cache(
+    client: Client, essay: EssayPage, committed: Any
+) -> None:
+    client.get(essay.url)
+    with committed():
+        PageViewRestriction.objects.create(
+            page=essay, restriction_type=PageViewRestriction.PASSWORD, password="geheim"
+        )
+    response = client.get(essay.url)
+    assert "Een half jaar geleden" not in response.content.decode()
+
+
+def test_an_editor_gets_a_fresh_page_with_the_userbar(
+    client: Client, editor_client: Client, essay: EssayPage
+) -> None:
+    client.get(essay.url)  # cached for anonymous readers
+    response = editor_client.get(essay.url)
+    assert "X-Cache" not in response
+    assert "wagtail-userbar" in response.content.decode()
+    assert "wagtail-userbar" not in client.get(essay.url).content.decode()
+
+
+def test_tracking_parameters_share_the_cached_page(client: Client, essay: EssayPage) -> None:
+    client.get(essay.url)
+    assert client.get(f"{essay.url}?utm_source=nieuwsbrief&fbclid=x")["X-Cache"] == "HIT"
+
+
+def test_other_query_strings_are_never_cached(client: Client, essay: EssayPage) -> None:
+    response = client.get(f"{essay.url}?anything=1")
+    assert response.status_code == 200
+    assert "X-Cache" not in response
+    assert "X-Cache" not in client.get(f"{essay.url}?anything=2")
+
+
+def test_a_changed_home_page_purges_the_cache(client: Client, publish: Any) -> None:
+    home = HomePage.objects.get()
+    client.get("/")
+    home.introduction = "<p>Essays over het publieke domein.</p>"
+    publish(home)
+    assert "Essays over het publieke domein." in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/nieuw-publiek-werken/",
+        "/feed/",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/healthz",
+        "/bestaat-niet/",
+    ],
+)
+def test_no_anonymous_get_sets_a_cookie(client: Client, url: str) -> None:
+    for _ in range(2):  # a miss and a hit
+        response = client.get(url)
+        assert response.status_code in {200, 404}
+        assert not response.cookies, f"{url} set {list(response.cookies)}"

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "voorproef.core"
+    label = "core"
+    verbose_name = _("Site")
+
+    def ready(self) -> None:
+        from . import signal_handlers
+
+        signal_handlers.connect()

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from urllib.parse import parse_qsl
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import translation
+
+from .caching import page_cache_generation
+
+# Query parameters that tell analytics where a reader came from and never change the page.
+_TRACKING_PREFIX = "utm_"
+_TRACKING_PARAMS = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid", "ref"})
+_STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "Last-Modified")
+
+
+def _cache_key(request: HttpRequest) -> str | None:
+    params = [
+        (k, v)
+        for k, v in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+        if not (k.startswith(_TRACKING_PREFIX) or k in _TRACKING_PARAMS)
+    ]
+    if params:
+        # Any other query may change the page, and would let anyone fill the cache at will.
+        return None
+    raw = f"{request.get_host()}{request.path}"
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    return f"pagecache:{page_cache_generation()}:{digest}"
+
+
+def _is_anonymous(request: HttpRequest) -> bool:
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def mark_cacheable(response: HttpResponseBase) -> HttpResponseBase:
+    """Let the page cache keep this response for anonymous readers."""
+    response.page_cacheable = True  # type: ignore[attr-defined]
+    return response
+
+
+class PageCacheMiddleware:
+    """Serves pages that opted in (see `mark_cacheable`) from the cache to anonymous readers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method != "GET" or not _is_anonymous(request):
+            return self.get_response(request)
+        key = _cache_key(request)
+        if key is None:
+            return self.get_response(request)
+
+        if (stored := cache.get(key)) is not None:
+            status, headers, content = stored
+            hit = HttpResponse(content, status=status)
+            for name, value in headers:
+                hit[name] = value
+            hit["X-Cache"] = "HIT"
+            return hit
+
+        response = self.get_response(request)
+        if self._can_store(response):
+            assert isinstance(response, HttpResponse)
+            headers = [(h, response[h]) for h in _STORED_HEADERS if h in response]
+            cache.set(
+                key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS
+            )
+            response["X-Cache"] = "MISS"
+        return response
+
+    @staticmethod
+    def _can_store(response: HttpResponseBase) -> bool:
+        return (
+            getattr(response, "page_cacheable", False)
+            and isinstance(response, HttpResponse)
+            and response.status_code == 200
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+        )
+
+
+class SiteLanguageMiddleware:
+    """Every public response speaks the site's language (LANGUAGE_CODE), whatever the browser
+    prefers: the page cache keeps one copy of each page. The admin follows each editor's choice."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        translation.activate(settings.LANGUAGE_CODE)
+        response = self.get_response(request)
+        response.setdefault("Content-Language", settings.LANGUAGE_CODE)
+        return response
