@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from voorproef.settings import _email_settings, _secret_key
 ROOT = Path(__file__).resolve().parents[2]
 _PRINT = """
 import json
+import re
 from voorproef import settings
 print(json.dumps({name: getattr(settings, name) for name in %r}, default=str))
 """
@@ -157,3 +159,16 @@ def test_the_health_check_fails_when_the_database_is_down(tmp_path: Path) -> Non
         "print(response.status_code, response.content.decode().strip())\n",
     )
     assert result.stdout.strip().splitlines()[-1] == "503 database unavailable"
+
+
+def test_the_readme_documents_every_environment_variable() -> None:
+    sources = [
+        ROOT / "voorproef" / "settings.py",
+        *ROOT.glob("voorproef/*/management/commands/*.py"),
+    ]
+    pattern = re.compile(r"""(?:env\w*|environ\.get)\(\s*["']([A-Z_]+)["']""")
+    names = {name for path in sources for name in pattern.findall(path.read_text())}
+    assert {"SITE_URL", "DATABASE_URL", "HOST"} <= names
+    readme = (ROOT / "README.md").read_text()
+    missing = sorted(name for name in names if f"`{name}`" not in readme)
+    assert missing == []

@@ -132,7 +132,7 @@ def _home_page_ensure() -> HomePage:
         return home
     root = Page.get_first_root_node()
     assert root is not None
-    home = HomePage(title=settings.WAGTAIL_SITE_NAME, slug="home")
+    home = HomePage(title="Essays", slug="home")
     # Wagtail's migrations leave a "Welcome" page at the top; a fresh site replaces it.
     welcome = Page.objects.filter(depth=2, slug="home", content_type__model="page").first()
     if welcome is not None and welcome.is_leaf():

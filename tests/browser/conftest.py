@@ -1,0 +1,91 @@
+"""A real Chromium (Debian's) driven by Playwright against the live test server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+# Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
+# between browser steps are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class Reader:
+    """One reader's browser: a fresh profile that records every request it makes."""
+
+    def __init__(self, browser: Browser, base_url: str, viewport: dict[str, int]) -> None:
+        self.context = browser.new_context(viewport=viewport, locale="nl-NL", base_url=base_url)
+        self.page: Page = self.context.new_page()
+        self.requests: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+
+    def off_site_requests(self) -> list[str]:
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).scheme in {"http", "https", "ws", "wss"}
+            and urlsplit(url).hostname not in LOCAL_HOSTS
+        ]
+
+    def load_every_image(self) -> None:
+        """Bring each image into view, as a reader scrolling down does, and let it load."""
+        for image in self.page.locator("img").all():
+            image.scroll_into_view_if_needed()
+            image.evaluate(
+                """img => img.complete ? true : new Promise(done => {
+                    img.addEventListener("load", done, {once: true});
+                    img.addEventListener("error", done, {once: true});
+                    setTimeout(done, 10000);
+                })"""
+            )
+        self.page.evaluate("window.scrollTo(0, 0)")
+        self.page.wait_for_load_state("networkidle")
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def reader(browser: Browser, live_server: object) -> Iterator[Reader]:
+    reader = Reader(browser, str(live_server), DESKTOP)
+    yield reader
+    reader.context.close()
+
+
+@pytest.fixture
+def phone_reader(browser: Browser, live_server: object) -> Iterator[Reader]:
+    reader = Reader(browser, str(live_server), PHONE)
+    yield reader
+    reader.context.close()
