@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
 # between browser steps are still plain synchronous calls.
@@ -17,8 +17,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +42,7 @@ def browser() -> Iterator[Browser]:
 class Reader:
     """One reader's browser: a fresh profile that records every request it makes."""
 
-    def __init__(self, browser: Browser, base_url: str, viewport: dict[str, int]) -> None:
+    def __init__(self, browser: Browser, base_url: str, viewport: ViewportSize) -> None:
         self.context = browser.new_context(viewport=viewport, locale="nl-NL", base_url=base_url)
         self.page: Page = self.context.new_page()
         self.requests: list[str] = []
