@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 from wagtail.models import Page
@@ -23,14 +24,26 @@ def _media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield media
 
 
+_DEMO_SNAPSHOT: list[str] = []
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(_media_root: Path, django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         demo_load()
-        # Tests that flush the database (browser tests) get the demo back from this snapshot.
-        connection._test_serialized_contents = (  # type: ignore[attr-defined]
-            connection.creation.serialize_db_to_string()
-        )
+        _DEMO_SNAPSHOT.append(connection.creation.serialize_db_to_string())
+
+
+@pytest.fixture(autouse=True)
+def _demo_back_after_a_flush(request: pytest.FixtureRequest) -> None:
+    # Tests that commit (live server, browser) leave an empty database behind them; the next
+    # one gets the demo back from the snapshot taken when it was first loaded.
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        if not EssayPage.objects.exists():
+            # The flush re-created content types and permissions; the snapshot holds its own.
+            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+            connection.creation.deserialize_db_from_string(_DEMO_SNAPSHOT[0])
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from .conftest import Reader
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 ESSAY = "/nieuw-publiek-werken/"

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# The suite's own database and the browser tests' switch are not the started process's.
+_NOT_PASSED_ON = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def _free_port() -> int:
@@ -38,7 +40,7 @@ class Site:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = var_dir / f"run-{self.port}.log"
-        full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+        full_env = {k: v for k, v in os.environ.items() if k not in _NOT_PASSED_ON}
         full_env.update({"VAR_DIR": str(var_dir), "PORT": str(self.port), **(env or {})})
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
@@ -61,6 +63,14 @@ class Site:
                 pass
             time.sleep(0.5)
         raise AssertionError(f"the site did not come up:\n{self.output()}")
+
+    def wait_for_output(self, text: str, timeout: float = 60) -> bool:
+        deadline = time.monotonic() + timeout
+        while text not in self.output():
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                return False
+            time.sleep(0.5)
+        return True
 
     def output(self) -> str:
         return self.log.read_text()
@@ -100,7 +110,7 @@ def test_run_prepares_an_empty_site_serves_it_and_stops_on_ctrl_c(
     assert "Ervaring 3" in html
     output = site.output()
     assert re.search(r"user name: redactie\n\s+password:\s+\S{12,}", output), output
-    assert "Starting worker" in output or "db_worker" in output, "the task worker runs"
+    assert site.wait_for_output("Starting worker"), "the task worker runs"
 
     os.killpg(site.process.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
     assert site.process.wait(timeout=30) == 0
