@@ -21,16 +21,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, interval: int, once: bool, **options: Any) -> None:
         stop = threading.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stop.set())
+        if not once:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, lambda *_: stop.set())
         while not stop.is_set():
             try:
                 # Publishes and unpublishes pages whose go-live or expiry time has come.
                 call_command("publish_scheduled", verbosity=0)
             except Exception:
                 logger.exception("periodic work failed; trying again in %s s", interval)
-            finally:
-                close_old_connections()
             if once:
                 break
             stop.wait(interval)
+            # As between two requests: drop a connection that broke or grew too old meanwhile.
+            close_old_connections()
