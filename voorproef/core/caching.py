@@ -28,4 +28,4 @@ def page_cache_generation() -> str:
 
 def page_cache_purge(*, reason: str) -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    logger.info("page cache purged: %s", reason)
+    logger.debug("page cache purged: %s", reason)

@@ -106,7 +106,7 @@ class EssayPage(Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("subtitle"),
-        InlinePanel("authors", label=_("authors"), min_num=1),
+        InlinePanel("authors", heading=_("authors"), label=_("author"), min_num=1),
         FieldPanel("date"),
         MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_caption")], _("Hero image")),
         FieldPanel("introduction"),
