@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from wagtail.models import Page
 
+from voorproef.downloads.services import essay_pdf_refresh
 from voorproef.essays.demo.loader import SLUG, demo_load
 from voorproef.essays.models import EssayPage
 
@@ -20,7 +21,7 @@ from voorproef.essays.models import EssayPage
 @pytest.fixture(scope="session")
 def _media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     media = tmp_path_factory.mktemp("media")
-    with override_settings(MEDIA_ROOT=media):
+    with override_settings(MEDIA_ROOT=media, PRIVATE_ROOT=tmp_path_factory.mktemp("private")):
         yield media
 
 
@@ -29,25 +30,30 @@ _DEMO_SNAPSHOT: list[str] = []
 
 @pytest.fixture(scope="session")
 def django_db_setup(_media_root: Path, django_db_setup: Any, django_db_blocker: Any) -> None:
+    cache.clear()  # a cache left by an earlier run knows renditions of other media folders
     with django_db_blocker.unblock():
-        demo_load()
+        essay = demo_load()
+        assert essay is not None
+        essay_pdf_refresh(essay=essay)
         _DEMO_SNAPSHOT.append(connection.creation.serialize_db_to_string())
 
 
 @pytest.fixture(autouse=True)
-def _demo_back_after_a_flush(request: pytest.FixtureRequest) -> None:
+def _fresh_state(request: pytest.FixtureRequest) -> None:
     # Tests that commit (live server, browser) leave an empty database behind them; the next
     # one gets the demo back from the snapshot taken when it was first loaded.
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    if (
+        (marker is not None and marker.kwargs.get("transaction"))
+        or "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+    ):
         request.getfixturevalue("transactional_db")
         if not EssayPage.objects.exists():
             # The flush re-created content types and permissions; the snapshot holds its own.
             call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
             connection.creation.deserialize_db_from_string(_DEMO_SNAPSHOT[0])
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> None:
+    # Every test starts with an empty cache, after the database is what it should be.
     cache.clear()
 
 

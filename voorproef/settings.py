@@ -72,7 +72,7 @@ def _email_settings(url: str) -> dict[str, object]:
         )
     query = parse_qs(parts.query)
     return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_BACKEND": "voorproef.mail.backends.SMTPBackend",
         "EMAIL_HOST": parts.hostname or "localhost",
         "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
         "EMAIL_HOST_USER": unquote(parts.username or ""),
@@ -106,6 +106,8 @@ CSRF_TRUSTED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
 INSTALLED_APPS = [
     "voorproef.core",
     "voorproef.essays",
+    "voorproef.downloads",
+    "voorproef.mail",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -135,6 +137,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "voorproef.core.middleware.SiteLanguageMiddleware",
+    "voorproef.core.guards.FormTokenMiddleware",
     "voorproef.core.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -215,8 +218,29 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 3600)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Public forms: a post sooner than this after the page was shown, or later, is refused.
+FORM_MIN_SECONDS = env_int("FORM_MIN_SECONDS", 2)
+FORM_MAX_AGE_SECONDS = env_int("FORM_MAX_AGE_SECONDS", 24 * 3600)
+FORM_POSTS_PER_IP_PER_HOUR = env_int("FORM_POSTS_PER_IP_PER_HOUR", 30)
+FORM_POSTS_PER_EMAIL_PER_HOUR = env_int("FORM_POSTS_PER_EMAIL_PER_HOUR", 10)
+# Ask DNS whether an address's domain takes mail (off: no look-ups leave the machine).
+EMAIL_CHECK_DELIVERABILITY = env_bool("EMAIL_CHECK_DELIVERABILITY", False)
+# At most this many download mails go to one address a day, whoever asks.
+DOWNLOAD_MAILS_PER_ADDRESS_PER_DAY = env_int("DOWNLOAD_MAILS_PER_ADDRESS_PER_DAY", 3)
+# Essay PDFs (rendered and uploaded copies) live here, outside every public URL.
+PRIVATE_ROOT = Path(env("PRIVATE_ROOT", str(VAR_DIR / "private")))
+# Attach the PDF to the download mail when it is at most this large.
+MAIL_ATTACHMENT_MAX_BYTES = env_int("MAIL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+
 # Mail
 EDITORS_EMAIL = env("EDITORS_EMAIL")
+# Seconds to wait before each new attempt when the mail server cannot be reached.
+MAIL_RETRY_SECONDS = [
+    int(s) for s in env("MAIL_RETRY_SECONDS", "60,300,1800,7200,21600,43200").split(",") if s
+]
+DKIM_PRIVATE_KEY = env_secret("DKIM_PRIVATE_KEY")
+DKIM_SELECTOR = env("DKIM_SELECTOR", "voorproef")
+DKIM_DOMAIN = env("DKIM_DOMAIN")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"Voorproef <noreply@{_site.hostname}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 for _name, _value in _email_settings(env_secret("EMAIL_URL", "console://")).items():
@@ -290,5 +314,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
+    },
 }

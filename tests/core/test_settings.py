@@ -117,7 +117,7 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path: Path) -> 
 
 def test_email_url_configures_smtp() -> None:
     assert _email_settings("smtp://mailer:p%40ss@mail.example.nl:587?starttls=1") == {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_BACKEND": "voorproef.mail.backends.SMTPBackend",
         "EMAIL_HOST": "mail.example.nl",
         "EMAIL_PORT": 587,
         "EMAIL_HOST_USER": "mailer",

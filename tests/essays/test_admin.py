@@ -67,6 +67,12 @@ def _essay_form(**overrides: Any) -> dict[str, Any]:
         "go_live_at": "",
         "expire_at": "",
         "download_enabled": "on",
+        "download_form_lead": "",
+        "delivery_mode": "direct",
+        "link_valid_days": "30",
+        "attach_pdf": "on",
+        "newsletter_text": "",
+        "pdf_document": "",
         "messages_enabled": "on",
         "comments_enabled": "on",
     }

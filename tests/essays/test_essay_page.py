@@ -149,7 +149,8 @@ def test_the_download_invitation_leads_to_the_gate(
 ) -> None:
     html, _ = _get(client, essay.url)
     assert "Dit gehele essay als PDF in je inbox?" in html
-    assert 'href="#verder-lezen"' in html and 'id="verder-lezen"' in html
+    assert 'href="#download-form"' in html
+    assert 'id="download-form"' in html
 
     essay.download_enabled = False
     publish(essay)

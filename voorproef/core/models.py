@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
@@ -20,8 +20,52 @@ class SiteSettings(BaseGenericSetting):
     )
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     footer_text = models.TextField(_("footer text"), blank=True)
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy statement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Linked from every form that asks for personal data."),
+    )
+    mail_from_name = models.CharField(
+        _("sender name"), max_length=100, blank=True, help_text=_("Defaults to the site name.")
+    )
+    mail_from_address = models.EmailField(
+        _("sender address"),
+        blank=True,
+        help_text=_("The address mail comes from. Defaults to the DEFAULT_FROM_EMAIL setting."),
+    )
+    mail_reply_to = models.EmailField(
+        _("reply-to address"), blank=True, help_text=_("Where readers' replies to mail go.")
+    )
+    editors_email = models.EmailField(
+        _("editors' address"),
+        blank=True,
+        help_text=_("Mail for the editors goes here. Defaults to the EDITORS_EMAIL setting."),
+    )
 
-    panels = [FieldPanel("publisher_name"), FieldPanel("tagline"), FieldPanel("footer_text")]
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("publisher_name"),
+                FieldPanel("tagline"),
+                FieldPanel("footer_text"),
+                FieldPanel("privacy_page"),
+            ],
+            _("The site"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("mail_from_name"),
+                FieldPanel("mail_from_address"),
+                FieldPanel("mail_reply_to"),
+                FieldPanel("editors_email"),
+            ],
+            _("Mail"),
+        ),
+    ]
 
     class Meta:
         verbose_name = _("site settings")

@@ -5,14 +5,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, get_text_list
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -63,7 +67,7 @@ class HomePage(Page):
         return [{"location": self.canonical_url(), "lastmod": self.last_published_at}]
 
 
-class EssayPage(Page):
+class EssayPage(RoutablePageMixin, Page):
     subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
     date = models.DateField(
         _("publication date"),
@@ -100,6 +104,49 @@ class EssayPage(Page):
         help_text=_("Shown at the top of the essay, inviting readers to get the whole text."),
     )
     download_enabled = models.BooleanField(_("offer the PDF download"), default=True)
+    download_form_lead = models.CharField(
+        _("form introduction"),
+        max_length=300,
+        blank=True,
+        help_text=_("One line above the download form."),
+    )
+    delivery_mode = models.CharField(
+        _("delivery"),
+        max_length=10,
+        choices=[
+            ("direct", _("Download at once; the link also goes by mail")),
+            ("confirm", _("Confirm the address first (double opt-in)")),
+        ],
+        default="direct",
+    )
+    link_valid_days = models.PositiveSmallIntegerField(
+        _("personal link valid for (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    attach_pdf = models.BooleanField(
+        _("attach the PDF to the mail"),
+        default=True,
+        help_text=_("Only when the file is small enough for mail; the link is always there."),
+    )
+    newsletter_text = models.CharField(
+        _("newsletter checkbox"),
+        max_length=300,
+        blank=True,
+        help_text=_("The words next to the newsletter checkbox. Leave empty for no checkbox."),
+    )
+    pdf_document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("PDF of the essay"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Upload the essay as a PDF to send that; leave empty to have it made from "
+            "this page. It is never served at a public address."
+        ),
+    )
     messages_enabled = models.BooleanField(_("invite readers' messages"), default=True)
     comments_enabled = models.BooleanField(_("allow comments"), default=True)
 
@@ -119,9 +166,17 @@ class EssayPage(Page):
         MultiFieldPanel(
             [
                 FieldPanel("download_enabled"),
-                FieldPanel("messages_enabled"),
-                FieldPanel("comments_enabled"),
+                FieldPanel("download_form_lead"),
+                FieldPanel("delivery_mode"),
+                FieldPanel("link_valid_days"),
+                FieldPanel("attach_pdf"),
+                FieldPanel("newsletter_text"),
+                FieldPanel("pdf_document"),
             ],
+            _("Download"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("messages_enabled"), FieldPanel("comments_enabled")],
             _("Readers"),
         ),
     ]
@@ -142,19 +197,25 @@ class EssayPage(Page):
 
     # -- reading the body ----------------------------------------------------------------------
 
-    def public_blocks(self) -> list[tuple[Any, int | None]]:
-        """The blocks above the gate, each with its experience number (None for other blocks)."""
+    def numbered_blocks(self) -> list[tuple[Any, int | None]]:
+        """Every block but the gate, each with its experience number (None for the others)."""
         items: list[tuple[Any, int | None]] = []
         experiences = 0
         for block in self.body:
-            if block.block_type == "gate":
-                break
             if block.block_type == "experience":
                 experiences += 1
                 items.append((block, experiences))
-            else:
+            elif block.block_type != "gate":
                 items.append((block, None))
         return items
+
+    def public_blocks(self) -> list[tuple[Any, int | None]]:
+        """The blocks above the gate: what readers see on the page."""
+        gate_at = next((i for i, b in enumerate(self.body) if b.block_type == "gate"), None)
+        if gate_at is None:
+            return self.numbered_blocks()
+        public_ids = {b.id for b in list(self.body)[:gate_at]}
+        return [(block, n) for block, n in self.numbered_blocks() if block.id in public_ids]
 
     def gate(self) -> Any | None:
         return next((b for b in self.body if b.block_type == "gate"), None)
@@ -229,6 +290,25 @@ class EssayPage(Page):
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return mark_cacheable(super().serve(request, *args, **kwargs))
+
+    # -- the download form's endpoints -----------------------------------------------------------
+
+    @path("download/", name="download")
+    def download(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method != "POST" or not self.download_enabled:
+            return redirect(self.url + "#download-form")
+        from voorproef.downloads.views import download_submit
+
+        return download_submit(request, self)
+
+    @path("download/verstuurd/", name="download_sent")
+    def download_sent(self, request: HttpRequest) -> HttpResponseBase:
+        return TemplateResponse(request, "downloads/sent.html", {"page": self})
+
+    def download_form(self) -> Any:
+        from voorproef.downloads.forms import DownloadForm
+
+        return DownloadForm(newsletter_text=self.newsletter_text)
 
 
 class EssayAuthor(Orderable):

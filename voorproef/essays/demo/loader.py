@@ -173,6 +173,8 @@ def demo_load() -> EssayPage | None:
         date=timezone.localdate(),
         hero_image=images["omslag"],
         download_invitation=seed.download_invitation,
+        download_form_lead=seed.download_form_lead,
+        newsletter_text="Houd mij per mail op de hoogte van nieuwe essays.",
         search_description=(
             "De lokale overheid lijkt gevangen in een kramp van institutionele machteloosheid. "
             "Het kraakt en het piept."

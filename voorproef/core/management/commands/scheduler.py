@@ -12,8 +12,25 @@ from django.db import close_old_connections
 logger = logging.getLogger(__name__)
 
 
+def _publish_scheduled() -> None:
+    # Publishes and unpublishes pages whose go-live or expiry time has come.
+    call_command("publish_scheduled", verbosity=0)
+
+
+def _mail_sweep() -> None:
+    from voorproef.mail.services import mail_queue_sweep
+
+    mail_queue_sweep()
+
+
+_JOBS = [("scheduled publishing", _publish_scheduled), ("mail sweep", _mail_sweep)]
+
+
 class Command(BaseCommand):
-    help = "Run periodic work (scheduled publishing) every --interval seconds, until stopped."
+    help = (
+        "Run periodic work (scheduled publishing, mail that is due) every --interval seconds, "
+        "until stopped."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=int, default=60)
@@ -25,11 +42,11 @@ class Command(BaseCommand):
             for sig in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(sig, lambda *_: stop.set())
         while not stop.is_set():
-            try:
-                # Publishes and unpublishes pages whose go-live or expiry time has come.
-                call_command("publish_scheduled", verbosity=0)
-            except Exception:
-                logger.exception("periodic work failed; trying again in %s s", interval)
+            for name, job in _JOBS:
+                try:
+                    job()
+                except Exception:
+                    logger.exception("%s failed; trying again in %s s", name, interval)
             if once:
                 break
             stop.wait(interval)

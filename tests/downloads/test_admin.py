@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+
+from voorproef.essays.models import EssayPage
+
+from .test_gate_form import _post
+
+pytestmark = pytest.mark.django_db
+
+
+def test_editors_see_requests_per_essay_and_export_them(
+    client: Client, editor_client: Client, essay: EssayPage
+) -> None:
+    _post(client, name="Anna", email="anna@example.nl", newsletter="on")
+    _post(client, name="Bert", email="bert@example.nl")
+
+    listing = editor_client.get("/admin/download_requests/").content.decode()
+    assert "anna@example.nl" in listing
+    assert "bert@example.nl" in listing
+    assert (
+        editor_client.get(f"/admin/download_requests/?essay={essay.pk}&q=anna")
+        .content.decode()
+        .count("@example.nl")
+        >= 1
+    )
+
+    export = editor_client.get("/admin/download_requests/?export=csv")
+    assert export["Content-Type"].startswith("text/csv")
+    body = b"".join(export.streaming_content).decode()  # type: ignore[attr-defined]
+    rows = list(csv.reader(io.StringIO(body)))
+    emails = {row[3] for row in rows[1:]}
+    assert emails == {"anna@example.nl", "bert@example.nl"}
+    assert editor_client.get("/admin/download_requests/?export=xlsx").status_code == 200
+
+
+def test_the_dashboard_counts_requests_and_downloads(client: Client, editor_client: Client) -> None:
+    response = _post(client, name="Anna", email="anna@example.nl")
+    client.get(response["Location"].split("?")[0] + "pdf/")
+    client.get(response["Location"].split("?")[0] + "pdf/")
+    dashboard = editor_client.get("/admin/").content.decode()
+    row = dashboard.split("Nieuw Publiek Werken</a></td>", 1)[1].split("</tr>", 1)[0]
+    assert [cell.strip() for cell in row.replace("<td>", "").split("</td>")][:3] == ["1", "0", "2"]
+
+
+def test_the_outbox_is_visible_to_editors(client: Client, editor_client: Client) -> None:
+    _post(client, name="Anna", email="anna@example.nl")
+    listing = editor_client.get("/admin/outgoing_mail/").content.decode()
+    assert "anna@example.nl" in listing
+    assert "Je exemplaar van" in listing

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import base64
+import smtplib
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import dkim
+import pytest
+from django.core import mail as django_mail
+from django.test import Client
+from django.utils import timezone
+
+from voorproef.essays.models import EssayPage
+from voorproef.mail.backends import dkim_sign
+from voorproef.mail.models import OutgoingMail
+from voorproef.mail.services import mail_queue, mail_queue_sweep, mail_send
+
+pytestmark = pytest.mark.django_db
+
+
+def _queue(essay: EssayPage) -> OutgoingMail:
+    return mail_queue(
+        kind="download",
+        to="lezer@example.nl",
+        context={
+            "name": "Lezer",
+            "essay": essay,
+            "link": "http://127.0.0.1:8000/x/",
+            "expires_at": timezone.now(),
+            "attached": False,
+            "newsletter_link": "",
+        },
+    )
+
+
+def test_a_mail_is_sent_once_however_often_its_job_runs(essay: EssayPage) -> None:
+    mail = _queue(essay)
+    for _ in range(3):
+        mail_send(mail_id=mail.pk)
+    assert len(django_mail.outbox) == 1
+    mail.refresh_from_db()
+    assert mail.status == "sent"
+    assert mail.sent_at is not None
+    sent = django_mail.outbox[0]
+    assert sent.to == ["lezer@example.nl"]
+    assert sent.extra_headers["Message-ID"] == mail.message_id
+    assert [a[1] for a in sent.alternatives] == ["text/html"]  # type: ignore[attr-defined]
+
+
+def test_the_mail_speaks_dutch_with_text_and_html(essay: EssayPage) -> None:
+    mail = _queue(essay)
+    assert mail.subject == "Je exemplaar van „Nieuw Publiek Werken”"
+    assert "Beste Lezer," in mail.body_text
+    assert "Beste Lezer," in mail.body_html
+    assert "<script" not in mail.body_html
+
+
+@pytest.fixture
+def smtp_fails(settings: Any) -> Any:
+    """A mail backend whose server answers as the test says."""
+    errors: list[Exception] = []
+
+    from django.core.mail.backends.base import BaseEmailBackend
+
+    class Backend(BaseEmailBackend):
+        def send_messages(self, messages: Any) -> int:
+            raise errors[0]
+
+    import sys
+
+    module = sys.modules[__name__]
+    module.FailingBackend = Backend  # type: ignore[attr-defined]
+    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
+    return errors
+
+
+def test_an_unreachable_server_leaves_the_mail_queued_with_a_later_attempt(
+    essay: EssayPage, smtp_fails: list[Exception], settings: Any
+) -> None:
+    settings.MAIL_RETRY_SECONDS = [60, 300]
+    smtp_fails.append(ConnectionRefusedError(111, "Connection refused"))
+    mail = _queue(essay)
+    mail_send(mail_id=mail.pk)
+    mail.refresh_from_db()
+    assert (mail.status, mail.attempts) == ("queued", 1)
+    assert "Connection refused" in mail.last_error
+    assert mail.next_attempt_at > timezone.now() + timedelta(seconds=50)
+
+    mail_send(mail_id=mail.pk)  # an early duplicate job does nothing
+    mail.refresh_from_db()
+    assert mail.attempts == 1
+
+    for _ in range(2):
+        OutgoingMail.objects.filter(pk=mail.pk).update(next_attempt_at=timezone.now())
+        mail_send(mail_id=mail.pk)
+    mail.refresh_from_db()
+    assert (mail.status, mail.attempts) == ("failed", 3)
+
+
+def test_a_refused_recipient_fails_at_once(essay: EssayPage, smtp_fails: list[Exception]) -> None:
+    smtp_fails.append(smtplib.SMTPRecipientsRefused({"x@example.nl": (550, b"No such user")}))
+    mail = _queue(essay)
+    mail_send(mail_id=mail.pk)
+    mail.refresh_from_db()
+    assert mail.status == "failed"
+
+
+def test_an_editor_resends_a_failed_mail(
+    essay: EssayPage, editor_client: Client, committed: Any
+) -> None:
+    mail = _queue(essay)
+    OutgoingMail.objects.filter(pk=mail.pk).update(status="failed", attempts=7)
+    assert "Uitgaande mail" in editor_client.get("/admin/outgoing_mail/").content.decode()
+    with committed():
+        editor_client.post(f"/admin/outgoing-mail/{mail.pk}/resend/")
+    mail.refresh_from_db()
+    assert (mail.status, mail.attempts) == ("queued", 0)
+    mail_send(mail_id=mail.pk)
+    assert len(django_mail.outbox) == 1
+
+
+def test_the_sweep_requeues_due_mail_and_gives_up_on_half_sent_mail(essay: EssayPage) -> None:
+    due = _queue(essay)
+    stuck = _queue(essay)
+    OutgoingMail.objects.filter(pk=stuck.pk).update(
+        status="sending", claimed_at=timezone.now() - timedelta(hours=1)
+    )
+    assert mail_queue_sweep() == 1
+    stuck.refresh_from_db()
+    assert stuck.status == "failed"
+    assert "may or may not have gone out" in stuck.last_error
+    mail_send(mail_id=due.pk)
+    assert len(django_mail.outbox) == 1
+
+
+def test_mail_is_signed_with_dkim_when_a_key_is_set(settings: Any, tmp_path: Path) -> None:
+    key = tmp_path / "dkim.pem"
+    subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)
+    public = subprocess.run(
+        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    settings.DKIM_PRIVATE_KEY = key.read_text()
+    settings.DKIM_DOMAIN = "essays.example.nl"
+    raw = (
+        b"From: Voorproef <noreply@essays.example.nl>\r\nTo: lezer@example.nl\r\n"
+        b"Subject: Test\r\nDate: Sun, 29 Nov 2026 10:00:00 +0100\r\n"
+        b"Message-ID: <1@essays.example.nl>\r\n\r\nHallo.\r\n"
+    )
+    signed = dkim_sign(raw) + raw
+    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+    def dns(name: bytes, timeout: int = 5) -> bytes:
+        assert name == b"voorproef._domainkey.essays.example.nl."
+        return record
+
+    assert dkim.verify(signed, dnsfunc=dns)
+    assert not dkim.verify(signed.replace(b"Hallo.", b"Dag."), dnsfunc=dns)

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The reader's address: the peer, or behind our own proxy the address it saw."""
+    if settings.BEHIND_PROXY and (forwarded := request.META.get("HTTP_X_FORWARDED_FOR")):
+        # Our proxy appends the peer it saw; anything before that the client could have written.
+        return forwarded.split(",")[-1].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def ip_truncate(address: str) -> str:
+    """The network the address belongs to (IPv4 /24, IPv6 /48): enough to spot abuse, not to
+    point at a person. Returns "" for what is not an address."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)

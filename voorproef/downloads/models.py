@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files that no URL serves (essay PDFs), under PRIVATE_ROOT as it is set at each use."""
+
+    def __init__(self) -> None:
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
+_private_storage = PrivateStorage()
+
+
+def private_storage() -> PrivateStorage:
+    return _private_storage
+
+
+class Reader(models.Model):
+    """Someone who asked for an essay: one row per (normalised) address."""
+
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    created_at = models.DateTimeField(_("first request"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reader")
+        verbose_name_plural = _("readers")
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class DownloadRequest(models.Model):
+    class Mode(models.TextChoices):
+        DIRECT = "direct", _("download at once")
+        CONFIRM = "confirm", _("confirm the address first")
+
+    essay = models.ForeignKey(
+        "essays.EssayPage",
+        verbose_name=_("essay"),
+        on_delete=models.CASCADE,
+        related_name="download_requests",
+    )
+    reader = models.ForeignKey(
+        Reader, verbose_name=_("reader"), on_delete=models.CASCADE, related_name="requests"
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("As typed for this copy."))
+    mode = models.CharField(_("delivery"), max_length=10, choices=Mode.choices)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now, db_index=True)
+    ip_network = models.CharField(_("network"), max_length=45, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    newsletter_token_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    expires_at = models.DateTimeField(_("link valid until"))
+    confirmed_at = models.DateTimeField(_("address confirmed"), null=True, blank=True)
+    download_count = models.PositiveIntegerField(_("downloads"), default=0)
+    last_download_at = models.DateTimeField(_("last download"), null=True, blank=True)
+    mail = models.ForeignKey(
+        "mail.OutgoingMail",
+        verbose_name=_("mail"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("download request")
+        verbose_name_plural = _("download requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="download_expires_after_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.essay} → {self.reader.email}"
+
+    @admin.display(description=_("email address"), ordering="reader__email")
+    def email(self) -> str:
+        return self.reader.email
+
+    @property
+    def expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def may_download(self) -> bool:
+        return not self.expired and (self.mode == self.Mode.DIRECT or self.confirmed_at is not None)
+
+
+class Consent(models.Model):
+    """A reader's consent, with the exact words they agreed to; valid once confirmed."""
+
+    class Purpose(models.TextChoices):
+        NEWSLETTER = "newsletter", _("newsletter")
+
+    reader = models.ForeignKey(
+        Reader, verbose_name=_("reader"), on_delete=models.CASCADE, related_name="consents"
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    text = models.TextField(_("text shown"))
+    version = models.CharField(_("text version"), max_length=16)
+    source = models.CharField(_("source"), max_length=200)
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    download_request = models.ForeignKey(
+        DownloadRequest,
+        verbose_name=_("download request"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consents",
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()}: {self.reader.email}"
+
+    @admin.display(description=_("email address"), ordering="reader__email")
+    def email(self) -> str:
+        return self.reader.email
+
+
+class EssayPdf(models.Model):
+    """The essay's base PDF for its live revision, from which personal copies are stamped."""
+
+    essay = models.OneToOneField("essays.EssayPage", on_delete=models.CASCADE, related_name="pdf")
+    revision_id = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(storage=private_storage, upload_to="essays/")
+    page_count = models.PositiveIntegerField(default=0)
+    rendered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("essay PDF")
+
+    def __str__(self) -> str:
+        return self.file.name

@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from voorproef.core.links import absolute_url
+from voorproef.mail.models import OutgoingMail
+from voorproef.mail.services import Attachment, mail_queue
+
+from .models import Consent, DownloadRequest, EssayPdf, Reader
+from .pdf import essay_pdf_render, pdf_page_count, pdf_personal_copy
+
+if TYPE_CHECKING:
+    from voorproef.essays.models import EssayPage
+
+logger = logging.getLogger(__name__)
+
+
+class PdfNotReady(OSError):
+    """The essay's PDF is still being made; a mail that needs it tries again later."""
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _token() -> tuple[str, str]:
+    raw = secrets.token_urlsafe(24)  # 192 bits
+    return raw, token_hash(raw)
+
+
+def _text_version(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _mail_allowed(reader: Reader) -> bool:
+    since = timezone.now() - timedelta(days=1)
+    sent = DownloadRequest.objects.filter(
+        reader=reader, mail__isnull=False, created_at__gte=since
+    ).count()
+    return sent < settings.DOWNLOAD_MAILS_PER_ADDRESS_PER_DAY
+
+
+def essay_pdf_base(essay: EssayPage) -> bytes | None:
+    """The PDF readers get, before stamping: the uploaded one, else the one made from the page."""
+    if essay.pdf_document_id:
+        with essay.pdf_document.file.open("rb") as f:
+            return bytes(f.read())
+    pdf = EssayPdf.objects.filter(essay=essay).first()
+    if pdf is None or not pdf.file:
+        return None
+    with pdf.file.open("rb") as f:
+        return bytes(f.read())
+
+
+def essay_pdf_refresh(*, essay: EssayPage) -> EssayPdf | None:
+    """Render the live revision's PDF unless it is there already (or an upload replaces it)."""
+    essay.refresh_from_db(fields=["live", "live_revision", "pdf_document"])
+    if essay.pdf_document_id or not essay.live:
+        return None
+    current = EssayPdf.objects.filter(essay=essay).first()
+    if current and current.file and current.revision_id == essay.live_revision_id:
+        return current
+    data = essay_pdf_render(essay)
+    pdf = current or EssayPdf(essay=essay)
+    old_name = pdf.file.name if pdf.file else None
+    pdf.revision_id = essay.live_revision_id
+    pdf.page_count = pdf_page_count(data)
+    pdf.rendered_at = timezone.now()
+    pdf.file.save(f"{essay.slug}-{essay.live_revision_id}.pdf", ContentFile(data), save=False)
+    pdf.save()
+    if old_name and old_name != pdf.file.name:
+        pdf.file.storage.delete(old_name)
+    logger.info("rendered the PDF of %s (%s pages)", essay.slug, pdf.page_count)
+    return pdf
+
+
+def download_request_create(
+    *,
+    essay: EssayPage,
+    name: str,
+    email: str,
+    newsletter: bool,
+    ip_network: str,
+    user_agent: str,
+) -> tuple[DownloadRequest, str]:
+    """Store a reader's request, and their newsletter consent awaiting confirmation; queue the
+    mail unless this address had its share today. Returns the request and its raw token."""
+    mode = essay.delivery_mode
+    now = timezone.now()
+    raw, hashed = _token()
+    newsletter = newsletter and bool(essay.newsletter_text)
+    newsletter_raw, newsletter_hash = (
+        _token() if newsletter and mode == DownloadRequest.Mode.DIRECT else (None, None)
+    )
+    with transaction.atomic():
+        reader, created = Reader.objects.get_or_create(email=email, defaults={"name": name})
+        if not created and reader.name != name:
+            reader.name = name
+            reader.save(update_fields=["name"])
+        request = DownloadRequest.objects.create(
+            essay=essay,
+            reader=reader,
+            name=name,
+            mode=mode,
+            created_at=now,
+            ip_network=ip_network,
+            user_agent=user_agent[:300],
+            token_hash=hashed,
+            newsletter_token_hash=newsletter_hash,
+            expires_at=now + timedelta(days=essay.link_valid_days),
+        )
+        if newsletter:
+            Consent.objects.create(
+                reader=reader,
+                purpose=Consent.Purpose.NEWSLETTER,
+                text=essay.newsletter_text,
+                version=_text_version(essay.newsletter_text),
+                source=f"download form: {essay.slug}",
+                given_at=now,
+                download_request=request,
+            )
+        if _mail_allowed(reader):
+            request.mail = _mail_queue(request, raw, newsletter_raw)
+            request.save(update_fields=["mail"])
+        else:
+            logger.warning("download mail not sent: address over its daily share")
+    return request, raw
+
+
+def _mail_queue(request: DownloadRequest, raw: str, newsletter_raw: str | None) -> OutgoingMail:
+    essay = request.essay
+    direct = request.mode == DownloadRequest.Mode.DIRECT
+    base = essay_pdf_base(essay) if direct and essay.attach_pdf else None
+    attach = (
+        direct
+        and essay.attach_pdf
+        and (base is None or len(base) <= settings.MAIL_ATTACHMENT_MAX_BYTES)
+    )
+    context = {
+        "name": request.name,
+        "essay": essay,
+        "link": absolute_url(reverse("download_landing", args=[raw])),
+        "expires_at": request.expires_at,
+        "attached": attach,
+        "newsletter_link": (
+            absolute_url(reverse("newsletter_confirm", args=[newsletter_raw]))
+            if newsletter_raw
+            else ""
+        ),
+    }
+    return mail_queue(
+        kind="download" if direct else "download-confirm",
+        to=request.reader.email,
+        context=context,
+        attachments=[{"builder": "download-pdf", "id": request.pk}] if attach else [],
+    )
+
+
+def download_request_by_token(raw: str) -> DownloadRequest | None:
+    return (
+        DownloadRequest.objects.select_related("essay", "reader")
+        .filter(token_hash=token_hash(raw))
+        .first()
+    )
+
+
+def download_confirm(*, request: DownloadRequest) -> None:
+    """The reader clicked the link in the mail: the address is theirs."""
+    now = timezone.now()
+    with transaction.atomic():
+        DownloadRequest.objects.filter(pk=request.pk, confirmed_at__isnull=True).update(
+            confirmed_at=now
+        )
+        request.consents.filter(confirmed_at__isnull=True, withdrawn_at__isnull=True).update(
+            confirmed_at=now
+        )
+    request.refresh_from_db(fields=["confirmed_at"])
+
+
+def newsletter_confirm(*, raw_token: str) -> bool:
+    request = DownloadRequest.objects.filter(newsletter_token_hash=token_hash(raw_token)).first()
+    if request is None:
+        return False
+    request.consents.filter(confirmed_at__isnull=True, withdrawn_at__isnull=True).update(
+        confirmed_at=timezone.now()
+    )
+    return True
+
+
+def personal_copy(*, request: DownloadRequest) -> bytes:
+    base = essay_pdf_base(request.essay)
+    if base is None:
+        raise PdfNotReady(f"no PDF yet for {request.essay.slug}")
+    return pdf_personal_copy(base=base, reader_name=request.name, title=request.essay.title)
+
+
+def download_serve(*, request: DownloadRequest) -> bytes:
+    """The reader's personal copy; counts the download."""
+    data = personal_copy(request=request)
+    DownloadRequest.objects.filter(pk=request.pk).update(
+        download_count=F("download_count") + 1, last_download_at=timezone.now()
+    )
+    return data
+
+
+def download_attachment(request_id: int) -> Attachment | None:
+    """The personal copy as a mail attachment (see mail.services.ATTACHMENT_BUILDERS)."""
+    request = DownloadRequest.objects.select_related("essay").filter(pk=request_id).first()
+    if request is None:
+        return None
+    data = personal_copy(request=request)
+    if len(data) > settings.MAIL_ATTACHMENT_MAX_BYTES:
+        return None
+    return f"{request.essay.slug}.pdf", data, "application/pdf"

@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from voorproef.core import guards
+from voorproef.core.ip import client_ip, ip_truncate
+
+from . import services
+from .forms import DownloadForm
+from .models import DownloadRequest
+
+if TYPE_CHECKING:
+    from voorproef.essays.models import EssayPage
+
+logger = logging.getLogger(__name__)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # A personal link must not leak to other sites, nor be kept by a shared cache.
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _form_page(
+    request: HttpRequest,
+    essay: EssayPage,
+    form: DownloadForm,
+    *,
+    message: str = "",
+    status: int = 400,
+) -> TemplateResponse:
+    return TemplateResponse(
+        request,
+        "downloads/form_page.html",
+        {"page": essay, "download_form": form, "message": message},
+        status=status,
+    )
+
+
+def download_submit(request: HttpRequest, essay: EssayPage) -> HttpResponse:
+    """The download form's POST, routed from the essay page."""
+    form = DownloadForm(request.POST, newsletter_text=essay.newsletter_text)
+    ip = client_ip(request)
+    refusal, status = None, 400
+    if reason := guards.origin_check(request):
+        refusal, status = reason, 403
+    elif (reason := guards.honeypot_check(request.POST)) or (
+        reason := guards.form_token_check(request.POST.get(guards.FORM_TOKEN_FIELD, ""))
+    ):
+        refusal = reason
+    elif guards.rate_limit_hit(
+        "form-ip", ip, limit=_setting("FORM_POSTS_PER_IP_PER_HOUR"), seconds=3600
+    ):
+        refusal, status = "too many posts from this address", 429
+    if refusal:
+        guards.refusal_log("download form", refusal, request)
+        message = {
+            403: _("This form can only be sent from this site."),
+            429: _("Too many requests from your connection. Please try again in an hour."),
+        }.get(status, _("Something in this form went wrong. Please check it and send it again."))
+        return _form_page(request, essay, form, message=message, status=status)
+
+    if not form.is_valid():
+        return _form_page(request, essay, form)
+    email = form.cleaned_data["email"]
+    if guards.rate_limit_hit(
+        "form-email", email, limit=_setting("FORM_POSTS_PER_EMAIL_PER_HOUR"), seconds=3600
+    ):
+        guards.refusal_log("download form", "too many posts for this email", request)
+        return _form_page(
+            request,
+            essay,
+            form,
+            status=429,
+            message=_("Too many requests for this address. Please try again in an hour."),
+        )
+
+    download, raw = services.download_request_create(
+        essay=essay,
+        name=form.cleaned_data["name"],
+        email=email,
+        newsletter=form.cleaned_data.get("newsletter", False),
+        ip_network=ip_truncate(ip),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+    if download.mode == DownloadRequest.Mode.DIRECT:
+        return redirect(reverse("download_landing", args=[raw]) + "?nieuw=1", permanent=False)
+    return redirect(essay.url + essay.reverse_subpage("download_sent"))
+
+
+def _setting(name: str) -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, name))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def download_landing(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal link. GET shows the download (or, to confirm the address first, a
+    button); POST confirms. Safe to open as often as a mail scanner likes."""
+    download = services.download_request_by_token(token)
+    if download is None:
+        raise Http404
+    context = {
+        "download": download,
+        "page": download.essay,
+        "token": token,
+        "new": "nieuw" in request.GET,
+    }
+    if download.expired:
+        return _private(TemplateResponse(request, "downloads/expired.html", context, status=410))
+    if request.method == "POST":
+        if guards.origin_check(request):
+            return _private(HttpResponse(status=403))
+        services.download_confirm(request=download)
+        return redirect("download_landing", token=token)
+    return _private(TemplateResponse(request, "downloads/landing.html", context))
+
+
+@require_http_methods(["GET", "HEAD"])
+def download_file(request: HttpRequest, token: str) -> HttpResponse:
+    download = services.download_request_by_token(token)
+    if download is None:
+        raise Http404
+    if not download.may_download:
+        return redirect("download_landing", token=token)
+    try:
+        data = services.download_serve(request=download)
+    except services.PdfNotReady:
+        response = TemplateResponse(
+            request, "downloads/not_ready.html", {"page": download.essay}, status=503
+        )
+        response["Retry-After"] = "30"
+        return _private(response)
+    pdf = HttpResponse(data, content_type="application/pdf")
+    pdf["Content-Disposition"] = f'attachment; filename="{download.essay.slug}.pdf"'
+    return _private(pdf)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def newsletter_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """From the mail only: GET shows a button, POST confirms the subscription."""
+    download = (
+        DownloadRequest.objects.filter(newsletter_token_hash=services.token_hash(token))
+        .select_related("essay")
+        .first()
+    )
+    if download is None:
+        raise Http404
+    if request.method == "POST":
+        if guards.origin_check(request):
+            return _private(HttpResponse(status=403))
+        services.newsletter_confirm(raw_token=token)
+        return _private(
+            TemplateResponse(
+                request, "downloads/newsletter_confirmed.html", {"page": download.essay}
+            )
+        )
+    return _private(
+        TemplateResponse(request, "downloads/newsletter_confirm.html", {"page": download.essay})
+    )

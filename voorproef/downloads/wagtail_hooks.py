@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from .models import Consent, DownloadRequest
+
+
+class DownloadRequestViewSet(ModelViewSet):
+    model = DownloadRequest
+    icon = "download"
+    menu_label = _("Download requests")
+    add_to_admin_menu = True
+    menu_order = 250
+    inspect_view_enabled = True
+    list_display = [
+        "name",
+        "reader",
+        "essay",
+        "mode",
+        "created_at",
+        "confirmed_at",
+        "download_count",
+    ]
+    list_filter = ["essay", "mode", "created_at", "confirmed_at", "consents__purpose"]
+    search_fields = ["name", "reader__email"]
+    list_export = [
+        "created_at",
+        "essay",
+        "name",
+        "email",
+        "mode",
+        "confirmed_at",
+        "download_count",
+        "last_download_at",
+        "ip_network",
+    ]
+    export_filename = "download-requests"
+    form_fields = ["name"]
+    exclude_form_fields: list[str] = []
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return DownloadRequest.objects.select_related("essay", "reader")
+
+
+class ConsentViewSet(ModelViewSet):
+    model = Consent
+    icon = "tick-inverse"
+    menu_label = _("Consents")
+    add_to_admin_menu = False
+    inspect_view_enabled = True
+    list_display = ["email", "purpose", "given_at", "confirmed_at", "withdrawn_at", "source"]
+    list_filter = ["purpose", "confirmed_at", "withdrawn_at"]
+    search_fields = ["reader__email"]
+    list_export = [
+        "given_at",
+        "email",
+        "purpose",
+        "text",
+        "version",
+        "confirmed_at",
+        "withdrawn_at",
+        "source",
+    ]
+    form_fields = ["withdrawn_at"]
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets() -> list[ModelViewSet]:
+    return [DownloadRequestViewSet("download_requests"), ConsentViewSet("consents")]
+
+
+class DownloadCountsPanel(Component):
+    """Per essay on the dashboard: requests, confirmed addresses, downloads."""
+
+    name = "download_counts"
+    order = 150
+    template_name = "downloads/admin/counts_panel.html"
+
+    def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+        from voorproef.essays.models import EssayPage
+
+        essays = EssayPage.objects.annotate(
+            requests=Count("download_requests", distinct=True),
+            confirmed=Count(
+                "download_requests",
+                filter=Q(download_requests__confirmed_at__isnull=False),
+                distinct=True,
+            ),
+            downloads=Coalesce(Sum("download_requests__download_count"), 0),
+        ).order_by("-date")
+        return {"essays": essays}
+
+
+@hooks.register("construct_homepage_panels")
+def add_download_counts(request: HttpRequest, panels: list[Component]) -> None:
+    panels.append(DownloadCountsPanel())
+
+
+@hooks.register("before_serve_document")
+def keep_essay_pdfs_private(document: Any, request: HttpRequest) -> None:
+    """An uploaded essay PDF goes to readers only as their personal copy, never by its URL."""
+    from voorproef.essays.models import EssayPage
+
+    if EssayPage.objects.filter(pdf_document=document).exists() and not (
+        request.user.is_authenticated and request.user.has_perm("wagtailadmin.access_admin")
+    ):
+        raise Http404

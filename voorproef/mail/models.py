@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutgoingMail(models.Model):
+    """One mail to one address, kept so it is never lost and never sent twice."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=50)
+    to = models.EmailField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"))
+    reply_to = models.EmailField(_("reply to"), max_length=254, blank=True)
+    headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    # What to attach, built when the mail goes out: [{"builder": "download-pdf", "id": 7}].
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=250, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="mail_sent_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to} ({self.status})"

@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable
+from datetime import timedelta
+from email.utils import formataddr, make_msgid
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+# Attachments are built when a mail goes out, by name: {"download-pdf": build(id) -> file}.
+Attachment = tuple[str, bytes, str]
+ATTACHMENT_BUILDERS: dict[str, Callable[[int], Attachment | None]] = {}
+STUCK_AFTER = timedelta(minutes=15)
+
+
+def _sender() -> str:
+    from voorproef.core.models import SiteSettings
+
+    site = SiteSettings.load()
+    if site.mail_from_address:
+        return formataddr(
+            (site.mail_from_name or settings.WAGTAIL_SITE_NAME, site.mail_from_address)
+        )
+    return settings.DEFAULT_FROM_EMAIL
+
+
+def _enqueue(mail_id: int, *, at: Any = None) -> None:
+    from .tasks import mail_send_task
+
+    task = mail_send_task.using(run_after=at) if at else mail_send_task
+    transaction.on_commit(lambda: task.enqueue(mail_id))
+
+
+def mail_queue(
+    *,
+    kind: str,
+    to: str,
+    context: dict[str, Any],
+    reply_to: str = "",
+    headers: dict[str, str] | None = None,
+    attachments: list[dict[str, Any]] | None = None,
+) -> OutgoingMail:
+    """Render a mail from its templates (emails/<kind>-subject.txt, -body.txt, -body.html)
+    and queue it; a worker sends it once the transaction commits."""
+    context = {"SITE_URL": settings.SITE_URL, "site_name": settings.WAGTAIL_SITE_NAME, **context}
+    subject = " ".join(render_to_string(f"emails/{kind}-subject.txt", context).split())
+    mail = OutgoingMail.objects.create(
+        kind=kind,
+        to=to,
+        subject=subject,
+        body_text=render_to_string(f"emails/{kind}-body.txt", context),
+        body_html=render_to_string(f"emails/{kind}-body.html", context),
+        reply_to=reply_to,
+        headers=headers or {},
+        attachments=attachments or [],
+    )
+    _enqueue(mail.pk)
+    return mail
+
+
+def _message(mail: OutgoingMail) -> EmailMultiAlternatives:
+    from voorproef.core.models import SiteSettings
+
+    reply_to = mail.reply_to or SiteSettings.load().mail_reply_to
+    message = EmailMultiAlternatives(
+        subject=mail.subject,
+        body=mail.body_text,
+        from_email=_sender(),
+        to=[mail.to],
+        reply_to=[reply_to] if reply_to else None,
+        headers={
+            "Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname),
+            **mail.headers,
+        },
+    )
+    message.attach_alternative(mail.body_html, "text/html")
+    for spec in mail.attachments:
+        attachment = ATTACHMENT_BUILDERS[spec["builder"]](spec["id"])
+        if attachment is not None:
+            message.attach(*attachment)
+    return message
+
+
+def _permanent(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return True
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
+def mail_send(*, mail_id: int) -> OutgoingMail | None:
+    """Send one queued mail. Anything not queued (sent, being sent, failed) is left alone, so
+    a retried or duplicated job never mails twice."""
+    with transaction.atomic():
+        mail = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
+        if mail is None or mail.status != OutgoingMail.Status.QUEUED:
+            return mail
+        if mail.next_attempt_at > timezone.now():
+            return mail  # an early duplicate; the job scheduled for that time sends it
+        mail.status = OutgoingMail.Status.SENDING
+        mail.attempts += 1
+        mail.claimed_at = timezone.now()
+        mail.save(update_fields=["status", "attempts", "claimed_at"])
+
+    try:
+        message = _message(mail)
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        _attempt_failed(mail, error)
+        return mail
+    mail.status = OutgoingMail.Status.SENT
+    mail.sent_at = timezone.now()
+    mail.message_id = str(message.extra_headers["Message-ID"])
+    mail.last_error = ""
+    mail.save(update_fields=["status", "sent_at", "message_id", "last_error"])
+    return mail
+
+
+def _attempt_failed(mail: OutgoingMail, error: Exception) -> None:
+    mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+    delays = settings.MAIL_RETRY_SECONDS
+    if _permanent(error) or mail.attempts > len(delays):
+        mail.status = OutgoingMail.Status.FAILED
+        logger.error(
+            "mail %s failed for good after %s attempts: %s", mail.pk, mail.attempts, mail.last_error
+        )
+    else:
+        mail.status = OutgoingMail.Status.QUEUED
+        mail.next_attempt_at = timezone.now() + timedelta(seconds=delays[mail.attempts - 1])
+        logger.warning(
+            "mail %s not sent (%s); next attempt at %s",
+            mail.pk,
+            mail.last_error,
+            mail.next_attempt_at,
+        )
+    with transaction.atomic():
+        mail.save(update_fields=["status", "last_error", "next_attempt_at"])
+        if mail.status == OutgoingMail.Status.QUEUED:
+            _enqueue(mail.pk, at=mail.next_attempt_at)
+
+
+def mail_resend(*, mail: OutgoingMail) -> None:
+    """Queue a failed mail again, from the start (an editor's action)."""
+    with transaction.atomic():
+        updated = OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.FAILED).update(
+            status=OutgoingMail.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
+        )
+        if updated:
+            _enqueue(mail.pk)
+
+
+def mail_queue_sweep() -> int:
+    """Periodic: queue a job for every mail whose time has come (jobs can be lost with a
+    worker), and give up on mails left half-sent by a worker that died while sending."""
+    now = timezone.now()
+    stuck = OutgoingMail.objects.filter(
+        status=OutgoingMail.Status.SENDING, claimed_at__lt=now - STUCK_AFTER
+    ).update(
+        status=OutgoingMail.Status.FAILED,
+        last_error="The worker stopped while sending; it may or may not have gone out.",
+    )
+    if stuck:
+        logger.error("%s mails were left half-sent; marked failed for an editor to check", stuck)
+    due = list(
+        OutgoingMail.objects.filter(
+            status=OutgoingMail.Status.QUEUED, next_attempt_at__lte=now
+        ).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        for mail_id in due:
+            _enqueue(mail_id)
+    return len(due)
