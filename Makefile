@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run serve test lint check browser messages clean
+.PHONY: install run serve test lint check browser system messages clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,16 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(BIN)/uv
 messages: $(VENV)/.synced
 	@cd voorproef && ../$(BIN)/python ../manage.py compilemessages -v0
 
-install: $(VENV)/.synced messages
+# Pango for WeasyPrint's PDFs, from Debian when it is missing and we may install it.
+system:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	  else echo "Install Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0)." >&2; exit 1; fi; \
+	fi
+
+install: system $(VENV)/.synced messages
 
 run: install
 	$(BIN)/python manage.py run
