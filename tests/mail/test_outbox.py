@@ -47,7 +47,7 @@ def test_a_mail_is_sent_once_however_often_its_job_runs(essay: EssayPage) -> Non
     sent = django_mail.outbox[0]
     assert sent.to == ["lezer@example.nl"]
     assert sent.extra_headers["Message-ID"] == mail.message_id
-    assert [a[1] for a in sent.alternatives] == ["text/html"]  # type: ignore[attr-defined]
+    assert [a[1] for a in sent.alternatives] == ["text/html"]  # type: ignore[union-attr]
 
 
 def test_the_mail_speaks_dutch_with_text_and_html(essay: EssayPage) -> None:
