@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run serve test lint check browser system messages clean
+.PHONY: install run serve test lint check browser system messages bench clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ check: install
 
 test: install browser lint check
 	VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
+
+# Measurements, not tests: see bench/. Results land in var/bench/.
+bench: install
+	VAR_DIR=$(CURDIR)/var/bench-run $(BIN)/python bench/stamp.py
 
 clean:
 	rm -rf $(VENV) var/test var/static var/cache

@@ -90,6 +90,9 @@ def test_a_reader_gets_the_download_at_once_and_the_link_by_mail(
     )
     request.refresh_from_db()
     assert request.download_count == 1
+    assert client.head(pdf_url).status_code == 200  # a link checker
+    request.refresh_from_db()
+    assert request.download_count == 1
 
 
 def test_the_email_is_normalised_and_one_reader_kept_per_address(client: Client) -> None:

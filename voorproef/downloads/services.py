@@ -78,11 +78,28 @@ def essay_pdf_refresh(*, essay: EssayPage) -> EssayPdf | None:
     pdf.page_count = pdf_page_count(data)
     pdf.rendered_at = timezone.now()
     pdf.file.save(f"{essay.slug}-{essay.live_revision_id}.pdf", ContentFile(data), save=False)
-    pdf.save()
-    if old_name and old_name != pdf.file.name:
-        pdf.file.storage.delete(old_name)
+    with transaction.atomic():
+        pdf.save()
+        if old_name and old_name != pdf.file.name:
+            # Only once the new file is the one on record.
+            storage = pdf.file.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
     logger.info("rendered the PDF of %s (%s pages)", essay.slug, pdf.page_count)
     return pdf
+
+
+def essay_pdfs_missing() -> list[int]:
+    """Live essays whose PDF is missing or older than their live revision."""
+    from voorproef.essays.models import EssayPage
+
+    current = {pdf.essay_id: pdf.revision_id for pdf in EssayPdf.objects.exclude(file="")}
+    return [
+        essay_id
+        for essay_id, revision_id in EssayPage.objects.live()
+        .filter(pdf_document__isnull=True)
+        .values_list("pk", "live_revision_id")
+        if current.get(essay_id) != revision_id
+    ]
 
 
 def download_request_create(

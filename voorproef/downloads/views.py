@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -60,7 +61,7 @@ def download_submit(request: HttpRequest, essay: EssayPage) -> HttpResponse:
     ):
         refusal = reason
     elif guards.rate_limit_hit(
-        "form-ip", ip, limit=_setting("FORM_POSTS_PER_IP_PER_HOUR"), seconds=3600
+        "form-ip", ip, limit=settings.FORM_POSTS_PER_IP_PER_HOUR, seconds=3600
     ):
         refusal, status = "too many posts from this address", 429
     if refusal:
@@ -75,7 +76,7 @@ def download_submit(request: HttpRequest, essay: EssayPage) -> HttpResponse:
         return _form_page(request, essay, form)
     email = form.cleaned_data["email"]
     if guards.rate_limit_hit(
-        "form-email", email, limit=_setting("FORM_POSTS_PER_EMAIL_PER_HOUR"), seconds=3600
+        "form-email", email, limit=settings.FORM_POSTS_PER_EMAIL_PER_HOUR, seconds=3600
     ):
         guards.refusal_log("download form", "too many posts for this email", request)
         return _form_page(
@@ -97,12 +98,6 @@ def download_submit(request: HttpRequest, essay: EssayPage) -> HttpResponse:
     if download.mode == DownloadRequest.Mode.DIRECT:
         return redirect(reverse("download_landing", args=[raw]) + "?nieuw=1", permanent=False)
     return redirect(essay.url + essay.reverse_subpage("download_sent"))
-
-
-def _setting(name: str) -> int:
-    from django.conf import settings
-
-    return int(getattr(settings, name))
 
 
 @csrf_exempt
@@ -136,6 +131,10 @@ def download_file(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     if not download.may_download:
         return redirect("download_landing", token=token)
+    if request.method == "HEAD":  # link checkers: no copy made, no download counted
+        head = HttpResponse(content_type="application/pdf")
+        head["Content-Disposition"] = f'attachment; filename="{download.essay.slug}.pdf"'
+        return _private(head)
     try:
         data = services.download_serve(request=download)
     except services.PdfNotReady:

@@ -23,7 +23,20 @@ def _mail_sweep() -> None:
     mail_queue_sweep()
 
 
-_JOBS = [("scheduled publishing", _publish_scheduled), ("mail sweep", _mail_sweep)]
+def _essay_pdfs() -> None:
+    # Normally rendered when an essay is published; this catches what a lost job left out.
+    from voorproef.downloads.services import essay_pdfs_missing
+    from voorproef.downloads.tasks import essay_pdf_refresh_task
+
+    for essay_id in essay_pdfs_missing():
+        essay_pdf_refresh_task.enqueue(essay_id)
+
+
+_JOBS = [
+    ("scheduled publishing", _publish_scheduled),
+    ("mail sweep", _mail_sweep),
+    ("essay PDFs", _essay_pdfs),
+]
 
 
 class Command(BaseCommand):
