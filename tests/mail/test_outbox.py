@@ -160,3 +160,25 @@ def test_mail_is_signed_with_dkim_when_a_key_is_set(settings: Any, tmp_path: Pat
 
     assert dkim.verify(signed, dnsfunc=dns)
     assert not dkim.verify(signed.replace(b"Hallo.", b"Dag."), dnsfunc=dns)
+
+
+def test_replies_go_to_the_editors_when_no_reply_address_is_set(
+    essay: EssayPage, settings: Any
+) -> None:
+    settings.EDITORS_EMAIL = "redactie@example.nl"
+    mail = _queue(essay)
+    mail_send(mail_id=mail.pk)
+    assert django_mail.outbox[0].reply_to == ["redactie@example.nl"]
+
+
+def test_the_download_mail_invites_replies_only_when_someone_reads_them(
+    client: Client, settings: Any
+) -> None:
+    from tests.downloads.test_gate_form import _post
+
+    _post(client, email="een@example.nl")
+    settings.EDITORS_EMAIL = "redactie@example.nl"
+    _post(client, email="twee@example.nl")
+    first, second = OutgoingMail.objects.order_by("pk")
+    assert "Beantwoord deze mail gerust." not in first.body_text
+    assert "Beantwoord deze mail gerust." in second.body_text

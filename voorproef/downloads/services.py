@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from voorproef.core.links import absolute_url
 from voorproef.mail.models import OutgoingMail
-from voorproef.mail.services import Attachment, mail_queue
+from voorproef.mail.services import Attachment, mail_queue, reply_address
 
 from .models import Consent, DownloadRequest, EssayPdf, Reader
 from .pdf import essay_pdf_render, pdf_page_count, pdf_personal_copy
@@ -170,6 +170,7 @@ def _mail_queue(request: DownloadRequest, raw: str, newsletter_raw: str | None) 
         "link": absolute_url(reverse("download_landing", args=[raw])),
         "expires_at": request.expires_at,
         "attached": attach,
+        "replies_welcome": bool(reply_address()),
         "newsletter_link": (
             absolute_url(reverse("newsletter_confirm", args=[newsletter_raw]))
             if newsletter_raw

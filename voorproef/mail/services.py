@@ -35,6 +35,14 @@ def _sender() -> str:
     return settings.DEFAULT_FROM_EMAIL
 
 
+def reply_address() -> str:
+    """Where replies to the site's mail go: the reply-to setting, else the editors."""
+    from voorproef.core.models import SiteSettings
+
+    site = SiteSettings.load()
+    return site.mail_reply_to or site.editors_email or settings.EDITORS_EMAIL
+
+
 def _enqueue(mail_id: int, *, at: Any = None) -> None:
     from .tasks import mail_send_task
 
@@ -70,9 +78,7 @@ def mail_queue(
 
 
 def _message(mail: OutgoingMail) -> EmailMultiAlternatives:
-    from voorproef.core.models import SiteSettings
-
-    reply_to = mail.reply_to or SiteSettings.load().mail_reply_to
+    reply_to = mail.reply_to or reply_address()
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.body_text,
