@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 from django.test import Client, override_settings
 from wagtail.models import Page
@@ -53,6 +55,10 @@ def _fresh_state(request: pytest.FixtureRequest) -> None:
             # The flush re-created content types and permissions; the snapshot holds its own.
             call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
             connection.creation.deserialize_db_from_string(_DEMO_SNAPSHOT[0])
+            # The rows came back with their ids; PostgreSQL's sequences must move past them.
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                    cursor.execute(sql)
     # Every test starts with an empty cache, after the database is what it should be.
     cache.clear()
 
