@@ -279,3 +279,17 @@ def test_an_uploaded_essay_pdf_is_never_served_at_its_document_address(
     response = _post(client, name="Piet")
     pdf = client.get(response["Location"].split("?")[0] + "pdf/")
     assert "PersoonlijkexemplaarvoorPiet" in _pdf_text(pdf.content)
+
+
+def test_while_the_pdf_is_being_made_the_reader_is_asked_to_wait(client: Client) -> None:
+    from voorproef.downloads.models import EssayPdf
+
+    response = _post(client)
+    EssayPdf.objects.all().delete()
+    pdf = client.get(response["Location"].split("?")[0] + "pdf/")
+    assert pdf.status_code == 503
+    assert pdf["Retry-After"] == "30"
+    html = pdf.content.decode()
+    assert "Je exemplaar is bijna klaar" in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert DownloadRequest.objects.get().download_count == 0
