@@ -293,3 +293,12 @@ def test_while_the_pdf_is_being_made_the_reader_is_asked_to_wait(client: Client)
     assert "Je exemplaar is bijna klaar" in html
     assert '<meta name="robots" content="noindex">' in html
     assert DownloadRequest.objects.get().download_count == 0
+
+
+def test_a_pdf_too_large_for_mail_goes_by_link_only(client: Client, settings: Any) -> None:
+    settings.MAIL_ATTACHMENT_MAX_BYTES = 1000
+    _post(client)
+    mail = OutgoingMail.objects.get()
+    assert mail.attachments == []
+    assert "in de bijlage" not in mail.body_text
+    assert "/download/" in mail.body_text

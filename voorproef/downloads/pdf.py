@@ -64,9 +64,6 @@ class _LocalFetcher(URLFetcher):
 
 def essay_pdf_render(essay: EssayPage) -> bytes:
     """The whole essay, beyond the gate too, with a cover, running header and page numbers."""
-    from voorproef.essays.models import EssayPage as _EssayPage
-
-    assert isinstance(essay, _EssayPage)
     document = render_to_string(
         "downloads/essay_print.html",
         {

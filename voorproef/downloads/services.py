@@ -4,7 +4,7 @@ import hashlib
 import logging
 import secrets
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -51,15 +51,19 @@ def _mail_allowed(reader: Reader) -> bool:
     return sent < settings.DOWNLOAD_MAILS_PER_ADDRESS_PER_DAY
 
 
-def essay_pdf_base(essay: EssayPage) -> bytes | None:
-    """The PDF readers get, before stamping: the uploaded one, else the one made from the page."""
+def _essay_pdf_file(essay: EssayPage) -> Any | None:
+    """The file readers' copies are stamped from: the upload, else the one made from the page."""
     if essay.pdf_document_id:
-        with essay.pdf_document.file.open("rb") as f:
-            return bytes(f.read())
+        return essay.pdf_document.file
     pdf = EssayPdf.objects.filter(essay=essay).first()
-    if pdf is None or not pdf.file:
+    return pdf.file if pdf is not None and pdf.file else None
+
+
+def essay_pdf_base(essay: EssayPage) -> bytes | None:
+    file = _essay_pdf_file(essay)
+    if file is None:
         return None
-    with pdf.file.open("rb") as f:
+    with file.open("rb") as f:
         return bytes(f.read())
 
 
@@ -158,11 +162,12 @@ def download_request_create(
 def _mail_queue(request: DownloadRequest, raw: str, newsletter_raw: str | None) -> OutgoingMail:
     essay = request.essay
     direct = request.mode == DownloadRequest.Mode.DIRECT
-    base = essay_pdf_base(essay) if direct and essay.attach_pdf else None
+    # Its size, not its bytes. Not made yet: attach it anyway; the mail waits for it.
+    file = _essay_pdf_file(essay) if direct and essay.attach_pdf else None
     attach = (
         direct
         and essay.attach_pdf
-        and (base is None or len(base) <= settings.MAIL_ATTACHMENT_MAX_BYTES)
+        and (file is None or file.size <= settings.MAIL_ATTACHMENT_MAX_BYTES)
     )
     context = {
         "name": request.name,

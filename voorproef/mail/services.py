@@ -14,6 +14,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from voorproef.core.models import SiteSettings
+
 from .models import OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -24,10 +26,7 @@ ATTACHMENT_BUILDERS: dict[str, Callable[[int], Attachment | None]] = {}
 STUCK_AFTER = timedelta(minutes=15)
 
 
-def _sender() -> str:
-    from voorproef.core.models import SiteSettings
-
-    site = SiteSettings.load()
+def _sender(site: SiteSettings) -> str:
     if site.mail_from_address:
         return formataddr(
             (site.mail_from_name or settings.WAGTAIL_SITE_NAME, site.mail_from_address)
@@ -35,11 +34,9 @@ def _sender() -> str:
     return settings.DEFAULT_FROM_EMAIL
 
 
-def reply_address() -> str:
+def reply_address(site: SiteSettings | None = None) -> str:
     """Where replies to the site's mail go: the reply-to setting, else the editors."""
-    from voorproef.core.models import SiteSettings
-
-    site = SiteSettings.load()
+    site = site or SiteSettings.load()
     return site.mail_reply_to or site.editors_email or settings.EDITORS_EMAIL
 
 
@@ -78,11 +75,12 @@ def mail_queue(
 
 
 def _message(mail: OutgoingMail) -> EmailMultiAlternatives:
-    reply_to = mail.reply_to or reply_address()
+    site = SiteSettings.load()
+    reply_to = mail.reply_to or reply_address(site)
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.body_text,
-        from_email=_sender(),
+        from_email=_sender(site),
         to=[mail.to],
         reply_to=[reply_to] if reply_to else None,
         headers={
