@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -18,6 +22,10 @@ from wagtail.models import Page
 from voorproef.downloads.services import essay_pdf_refresh
 from voorproef.essays.demo.loader import SLUG, demo_load
 from voorproef.essays.models import EssayPage
+
+from .support import database_url
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -97,3 +105,43 @@ def editor_client(editor: Any) -> Client:
     client = Client()
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def start_worker(tmp_path: Path) -> Iterator[Callable[[int], subprocess.Popen[bytes]]]:
+    """Start `db_worker` processes on the test database, mailing through the given port."""
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def start(smtp_port: int) -> subprocess.Popen[bytes]:
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        env.update(
+            DATABASE_URL=database_url(),
+            EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+            MEDIA_ROOT=str(settings.MEDIA_ROOT),
+            PRIVATE_ROOT=str(settings.PRIVATE_ROOT),
+            MAIL_RETRY_SECONDS="1,1,1,1,1,1,1,1",
+            DEBUG="0",
+        )
+        log = (tmp_path / f"worker-{len(processes)}.log").open("w")
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--queue-name=*",
+                "--interval=0.2",
+                "--no-reload",
+                "--no-startup-delay",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=20)

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "voorproef.core",
     "voorproef.essays",
     "voorproef.downloads",
+    "voorproef.inbox",
     "voorproef.mail",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",

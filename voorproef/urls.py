@@ -19,6 +19,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("feed/", EssayFeed(), name="essay_feed"),
     path("", include("voorproef.downloads.urls")),
+    path("", include("voorproef.inbox.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -21,8 +21,9 @@ def _fill_in(reader: Reader, name: str, email: str) -> None:
     page = reader.page
     page.goto(ESSAY)
     page.get_by_role("link", name="Ontvang het hele essay").click()
-    page.get_by_label("Naam").fill(name)
-    page.get_by_label("E-mailadres").fill(email)
+    form = page.locator("#download-form")
+    form.get_by_label("Naam").fill(name)
+    form.get_by_label("E-mailadres").fill(email)
     page.wait_for_timeout(2200)  # a person takes longer than the form's two-second floor
     page.get_by_role("button", name="Stuur mij het essay").click()
 

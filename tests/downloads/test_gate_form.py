@@ -7,11 +7,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core import signing
 from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
+from tests.support import form_token
 from voorproef.core import guards
 from voorproef.downloads.models import Consent, DownloadRequest, Reader
 from voorproef.essays.models import EssayPage
@@ -22,9 +22,7 @@ pytestmark = pytest.mark.django_db
 FORM = "/nieuw-publiek-werken/download/"
 
 
-def _token(age: float = 10) -> str:
-    """A form token as a page shown `age` seconds ago carries it."""
-    return signing.dumps(int(time.time() - age), salt="voorproef.form-token", compress=False)
+_token = form_token
 
 
 def _post(

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +19,9 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.translation import gettext as _
+
+from .ip import client_ip
 
 logger = logging.getLogger("voorproef.guards")
 
@@ -78,6 +82,45 @@ def rate_limit_hit(scope: str, key: str, *, limit: int, seconds: int) -> bool:
 
 def refusal_log(form: str, reason: str, request: HttpRequest) -> None:
     logger.warning("%s refused: %s (%s)", form, reason, request.path)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: int
+    message: str
+
+
+def post_refusal(request: HttpRequest, *, form: str) -> Refusal | None:
+    """Run every guard but the per-address limit on a public form's POST; a refusal says what
+    the reader is told and with which status. Each refusal is logged."""
+    status = 403
+    reason = origin_check(request)
+    if reason is None:
+        status = 400
+        token = request.POST.get(FORM_TOKEN_FIELD, "")
+        reason = honeypot_check(request.POST) or form_token_check(token)
+    if reason is None and rate_limit_hit(
+        f"{form}-ip", client_ip(request), limit=settings.FORM_POSTS_PER_IP_PER_HOUR, seconds=3600
+    ):
+        reason, status = "too many posts from this address", 429
+    if reason is None:
+        return None
+    refusal_log(form, reason, request)
+    message = {
+        403: _("This form can only be sent from this site."),
+        429: _("Too many requests from your connection. Please try again in an hour."),
+    }.get(status, _("Something in this form went wrong. Please check it and send it again."))
+    return Refusal(status, message)
+
+
+def email_refusal(request: HttpRequest, *, form: str, email: str) -> Refusal | None:
+    """The per-address limit, checked once the address is known to be valid."""
+    if not rate_limit_hit(
+        f"{form}-email", email, limit=settings.FORM_POSTS_PER_EMAIL_PER_HOUR, seconds=3600
+    ):
+        return None
+    refusal_log(form, "too many posts for this email", request)
+    return Refusal(429, _("Too many requests for this address. Please try again in an hour."))
 
 
 class FormTokenMiddleware:

@@ -3,12 +3,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -52,47 +50,20 @@ def _form_page(
 def download_submit(request: HttpRequest, essay: EssayPage) -> HttpResponse:
     """The download form's POST, routed from the essay page."""
     form = DownloadForm(request.POST, newsletter_text=essay.newsletter_text)
-    ip = client_ip(request)
-    refusal, status = None, 400
-    if reason := guards.origin_check(request):
-        refusal, status = reason, 403
-    elif (reason := guards.honeypot_check(request.POST)) or (
-        reason := guards.form_token_check(request.POST.get(guards.FORM_TOKEN_FIELD, ""))
-    ):
-        refusal = reason
-    elif guards.rate_limit_hit(
-        "form-ip", ip, limit=settings.FORM_POSTS_PER_IP_PER_HOUR, seconds=3600
-    ):
-        refusal, status = "too many posts from this address", 429
-    if refusal:
-        guards.refusal_log("download form", refusal, request)
-        message = {
-            403: _("This form can only be sent from this site."),
-            429: _("Too many requests from your connection. Please try again in an hour."),
-        }.get(status, _("Something in this form went wrong. Please check it and send it again."))
-        return _form_page(request, essay, form, message=message, status=status)
-
+    if refusal := guards.post_refusal(request, form="download"):
+        return _form_page(request, essay, form, message=refusal.message, status=refusal.status)
     if not form.is_valid():
         return _form_page(request, essay, form)
     email = form.cleaned_data["email"]
-    if guards.rate_limit_hit(
-        "form-email", email, limit=settings.FORM_POSTS_PER_EMAIL_PER_HOUR, seconds=3600
-    ):
-        guards.refusal_log("download form", "too many posts for this email", request)
-        return _form_page(
-            request,
-            essay,
-            form,
-            status=429,
-            message=_("Too many requests for this address. Please try again in an hour."),
-        )
+    if refusal := guards.email_refusal(request, form="download", email=email):
+        return _form_page(request, essay, form, message=refusal.message, status=refusal.status)
 
     download, raw = services.download_request_create(
         essay=essay,
         name=form.cleaned_data["name"],
         email=email,
         newsletter=form.cleaned_data.get("newsletter", False),
-        ip_network=ip_truncate(ip),
+        ip_network=ip_truncate(client_ip(request)),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
     if download.mode == DownloadRequest.Mode.DIRECT:

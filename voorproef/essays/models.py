@@ -148,6 +148,11 @@ class EssayPage(RoutablePageMixin, Page):
         ),
     )
     messages_enabled = models.BooleanField(_("invite readers' messages"), default=True)
+    message_invitation = models.TextField(
+        _("invitation to send an experience"),
+        blank=True,
+        help_text=_("Above the form with which readers send the authors their experience."),
+    )
     comments_enabled = models.BooleanField(_("allow comments"), default=True)
 
     content_panels = [
@@ -176,7 +181,11 @@ class EssayPage(RoutablePageMixin, Page):
             _("Download"),
         ),
         MultiFieldPanel(
-            [FieldPanel("messages_enabled"), FieldPanel("comments_enabled")],
+            [
+                FieldPanel("messages_enabled"),
+                FieldPanel("message_invitation"),
+                FieldPanel("comments_enabled"),
+            ],
             _("Readers"),
         ),
     ]
@@ -285,6 +294,9 @@ class EssayPage(RoutablePageMixin, Page):
             json_ld=self.json_ld(share_url),
             public_blocks=self.public_blocks(),
             gate=self.gate(),
+            published_messages=self.reader_messages.filter(published=True).order_by(
+                "public_order", "published_at"
+            ),
         )
         return context
 
@@ -304,6 +316,25 @@ class EssayPage(RoutablePageMixin, Page):
     @path("download/verstuurd/", name="download_sent")
     def download_sent(self, request: HttpRequest) -> HttpResponseBase:
         return TemplateResponse(request, "downloads/sent.html", {"page": self})
+
+    # -- readers' experiences ----------------------------------------------------------------------
+
+    @path("bericht/", name="message")
+    def message(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method != "POST" or not self.messages_enabled:
+            return redirect(self.url + "#ervaring")
+        from voorproef.inbox.views import message_submit
+
+        return message_submit(request, self)
+
+    @path("bericht/verstuurd/", name="message_sent")
+    def message_sent(self, request: HttpRequest) -> HttpResponseBase:
+        return TemplateResponse(request, "inbox/sent.html", {"page": self})
+
+    def message_form(self) -> Any:
+        from voorproef.inbox.forms import MessageForm
+
+        return MessageForm()
 
     def download_form(self) -> Any:
         from voorproef.downloads.forms import DownloadForm

@@ -174,6 +174,7 @@ def demo_load() -> EssayPage | None:
         hero_image=images["omslag"],
         download_invitation=seed.download_invitation,
         download_form_lead=seed.download_form_lead,
+        message_invitation=seed.message_invitation,
         newsletter_text="Houd mij per mail op de hoogte van nieuwe essays.",
         search_description=(
             "De lokale overheid lijkt gevangen in een kramp van institutionele machteloosheid. "

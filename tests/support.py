@@ -1,0 +1,79 @@
+"""The real parts tests talk to: an SMTP server that keeps what it receives, and helpers to
+post the public forms as a browser would and to wait for a worker."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import time
+from collections.abc import Callable
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from django.core import signing
+from django.db import connection
+
+
+def form_token(age: float = 10) -> str:
+    """A form token as a page shown `age` seconds ago carries it."""
+    return signing.dumps(int(time.time() - age), salt="voorproef.form-token", compress=False)
+
+
+def mail_subject(message: EmailMessage) -> str:
+    """The subject as a mail client shows it: Django folds long encoded subjects onto a
+    continuation line, which leaves a leading space after unfolding."""
+    return " ".join(str(message["Subject"]).split())
+
+
+def mail_text(message: EmailMessage) -> str:
+    return str(message.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+
+
+def mail_html(message: EmailMessage) -> str:
+    return str(message.get_body(("html",)).get_content())  # type: ignore[union-attr]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Inbox:
+    """An SMTP server on this machine that keeps every message it is handed."""
+
+    def __init__(self, port: int) -> None:
+        self.messages: list[EmailMessage] = []
+        self.controller = Controller(self, hostname="127.0.0.1", port=port)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
+        return "250 OK"
+
+    def __enter__(self) -> Inbox:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.controller.stop()
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False

@@ -1,0 +1,99 @@
+"""Fields every public form shares: a reader's name, their address, and plain text."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from email_validator import EmailNotValidError, validate_email
+
+# Bidirectional overrides and isolates reorder text on screen; a name never needs them.
+_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_TEXT_CONTROLS_ALLOWED = {"\n", "\t"}
+
+
+def name_clean(value: str) -> str:
+    name = " ".join(value.split())
+    if any(unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS for ch in name):
+        raise forms.ValidationError(_("Your name contains characters that are not allowed."))
+    return name
+
+
+def email_normalise(value: str) -> str:
+    try:
+        result = validate_email(
+            value.strip(), check_deliverability=settings.EMAIL_CHECK_DELIVERABILITY
+        )
+    except EmailNotValidError:
+        raise forms.ValidationError(
+            _("This is not a valid email address. Check it for typing errors.")
+        ) from None
+    # Lower case as a whole: providers ignore the case of the local part in practice, and one
+    # address must count once against the per-address limits.
+    return str(result.normalized).lower()
+
+
+class PlainTextField(forms.CharField):
+    """Free text as a reader typed it. Line breaks count as one character each, as the
+    browser counts them for `maxlength`; control characters other than tab and newline
+    are refused."""
+
+    def to_python(self, value: Any) -> str:
+        text = str(super().to_python(value))
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if any(
+            unicodedata.category(ch) == "Cc" and ch not in _TEXT_CONTROLS_ALLOWED for ch in value
+        ):
+            raise forms.ValidationError(
+                _("Your text contains characters that are not allowed."), code="control"
+            )
+
+
+def name_field(max_length: int = 100) -> forms.CharField:
+    return forms.CharField(
+        label=_("Name"),
+        max_length=max_length,
+        error_messages={
+            "required": _("Please fill in your name."),
+            "max_length": _("Your name can be at most %(limit_value)d characters long."),
+            "null_characters_not_allowed": _("Your name contains characters that are not allowed."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+
+def email_field(max_length: int = 254) -> forms.CharField:
+    return forms.CharField(
+        label=_("Email address"),
+        max_length=max_length,
+        error_messages={
+            "required": _("Please fill in your email address."),
+            "max_length": _("An email address can be at most %(limit_value)d characters long."),
+            "null_characters_not_allowed": _(
+                "This is not a valid email address. Check it for typing errors."
+            ),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
+class PersonForm(forms.Form):
+    """Name and email address, with the limits and messages every form uses."""
+
+    name = name_field()
+    email = email_field()
+
+    def clean_name(self) -> str:
+        name = name_clean(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError(_("Please fill in your name."))
+        return name
+
+    def clean_email(self) -> str:
+        return email_normalise(self.cleaned_data["email"])

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from voorproef.core.links import absolute_url
+from voorproef.core.models import SiteSettings
+from voorproef.mail.services import mail_queue
+
+from .models import MessageReply, ReaderMessage
+
+if TYPE_CHECKING:
+    from voorproef.essays.models import EssayPage
+
+logger = logging.getLogger(__name__)
+
+_WITHDRAW_SALT = "voorproef.inbox.withdraw"
+# A second click on "send" within this time, with the same text, is the same reply.
+_REPLY_REPEAT_WINDOW = timedelta(minutes=10)
+
+
+def _quoted(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
+
+
+def editors_address() -> str:
+    return SiteSettings.load().editors_email or settings.EDITORS_EMAIL
+
+
+def message_create(
+    *,
+    essay: EssayPage,
+    name: str,
+    email: str,
+    organisation: str,
+    text: str,
+    consent: str,
+    consent_text: str,
+    ip_network: str,
+    user_agent: str,
+) -> ReaderMessage:
+    """Store a reader's message and tell the editors; the reader gets no automatic mail, so
+    the form cannot be used to mail strangers."""
+    with transaction.atomic():
+        message = ReaderMessage.objects.create(
+            essay=essay,
+            name=name,
+            email=email,
+            organisation=organisation,
+            text=text,
+            consent=consent,
+            consent_text=consent_text if consent else "",
+            ip_network=ip_network,
+            user_agent=user_agent[:300],
+        )
+        editors = editors_address()
+        if editors:
+            message.mail = mail_queue(
+                kind="inbox-new",
+                to=editors,
+                context={
+                    "message": message,
+                    "essay": essay,
+                    "essay_link": essay.canonical_url(),
+                    "admin_link": absolute_url(reverse("inbox:inspect", args=[message.pk])),
+                },
+                reply_to=message.email,
+            )
+            message.save(update_fields=["mail"])
+        else:
+            logger.warning("no editors' address set: message %s is in the admin only", message.pk)
+    return message
+
+
+def message_open(*, message: ReaderMessage) -> None:
+    """An editor opened the message: new becomes read."""
+    if message.status == ReaderMessage.Status.NEW:
+        message.status = ReaderMessage.Status.READ
+        message.read_at = timezone.now()
+        message.save(update_fields=["status", "read_at"])
+
+
+def message_reply(*, message: ReaderMessage, author: Any, text: str) -> MessageReply:
+    """Send an editor's answer to the reader, their own text quoted below it. The same text
+    sent twice in a row (a double click, a resubmitted form) goes out once."""
+    with transaction.atomic():
+        message = ReaderMessage.objects.select_for_update().get(pk=message.pk)
+        last = message.replies.order_by("-created_at").first()
+        if (
+            last is not None
+            and last.text == text
+            and last.created_at > timezone.now() - _REPLY_REPEAT_WINDOW
+        ):
+            return last
+        reply = MessageReply.objects.create(message=message, author=author, text=text)
+        reply.mail = mail_queue(
+            kind="inbox-reply",
+            to=message.email,
+            context={
+                "message": message,
+                "essay": message.essay,
+                "reply": reply,
+                "quoted": _quoted(message.text),
+                "withdraw_link": withdraw_link(message) if message.consent else "",
+            },
+            reply_to=editors_address(),
+        )
+        reply.save(update_fields=["mail"])
+        message.status = ReaderMessage.Status.ANSWERED
+        message.read_at = message.read_at or timezone.now()
+        message.save(update_fields=["status", "read_at"])
+    return reply
+
+
+def message_archive(*, message: ReaderMessage) -> None:
+    message.status = ReaderMessage.Status.ARCHIVED
+    message.save(update_fields=["status"])
+
+
+def message_restore(*, message: ReaderMessage) -> None:
+    answered = message.replies.exists()
+    message.status = ReaderMessage.Status.ANSWERED if answered else ReaderMessage.Status.READ
+    message.save(update_fields=["status"])
+
+
+def withdraw_link(message: ReaderMessage) -> str:
+    token = signing.dumps(message.pk, salt=_WITHDRAW_SALT, compress=False)
+    return absolute_url(reverse("inbox_consent_withdraw", args=[token]))
+
+
+def message_by_withdraw_token(token: str) -> ReaderMessage | None:
+    try:
+        pk = int(signing.loads(token, salt=_WITHDRAW_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    return ReaderMessage.objects.select_related("essay").filter(pk=pk).first()
+
+
+def message_consent_withdraw(*, message: ReaderMessage) -> None:
+    """The writer takes back their consent: the experience leaves the essay at once."""
+    if not message.consent:
+        return
+    message.consent = ReaderMessage.Consent.NONE
+    message.consent_withdrawn_at = timezone.now()
+    message.published = False
+    message.save(update_fields=["consent", "consent_withdrawn_at", "published", "published_at"])

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from voorproef.core import guards
+from voorproef.core.ip import client_ip, ip_truncate
+
+from . import services
+from .forms import MessageForm
+
+if TYPE_CHECKING:
+    from voorproef.essays.models import EssayPage
+
+
+def _form_page(
+    request: HttpRequest,
+    essay: EssayPage,
+    form: MessageForm,
+    *,
+    message: str = "",
+    status: int = 400,
+) -> TemplateResponse:
+    return TemplateResponse(
+        request,
+        "inbox/form_page.html",
+        {"page": essay, "message_form": form, "message": message},
+        status=status,
+    )
+
+
+def message_submit(request: HttpRequest, essay: EssayPage) -> HttpResponse:
+    """The experience form's POST, routed from the essay page."""
+    form = MessageForm(request.POST)
+    if refusal := guards.post_refusal(request, form="message"):
+        return _form_page(request, essay, form, message=refusal.message, status=refusal.status)
+    if not form.is_valid():
+        return _form_page(request, essay, form)
+    email = form.cleaned_data["email"]
+    if refusal := guards.email_refusal(request, form="message", email=email):
+        return _form_page(request, essay, form, message=refusal.message, status=refusal.status)
+    services.message_create(
+        essay=essay,
+        name=form.cleaned_data["name"],
+        email=email,
+        organisation=form.cleaned_data["organisation"],
+        text=form.cleaned_data["text"],
+        consent=form.consent,
+        consent_text=form.consent_text,
+        ip_network=ip_truncate(client_ip(request)),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+    return redirect(essay.url + essay.reverse_subpage("message_sent"))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def consent_withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    """From the editors' reply mail: GET shows a button, POST withdraws the consent."""
+    message = services.message_by_withdraw_token(token)
+    if message is None:
+        raise Http404
+    context = {"page": message.essay, "reader_message": message}
+    if request.method == "POST":
+        if guards.origin_check(request):
+            return HttpResponse(status=403)
+        services.message_consent_withdraw(message=message)
+        return redirect("inbox_consent_withdraw", token=token)
+    response = TemplateResponse(request, "inbox/withdraw.html", context)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
