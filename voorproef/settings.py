@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "voorproef.essays",
     "voorproef.downloads",
     "voorproef.inbox",
+    "voorproef.comments",
     "voorproef.mail",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -235,6 +236,8 @@ MAIL_ATTACHMENT_MAX_BYTES = env_int("MAIL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024
 
 # Mail
 EDITORS_EMAIL = env("EDITORS_EMAIL")
+# Spam and trashed comments are deleted this many days after they were marked.
+COMMENTS_PURGE_DAYS = env_int("COMMENTS_PURGE_DAYS", 30)
 # Seconds to wait before each new attempt when the mail server cannot be reached.
 MAIL_RETRY_SECONDS = [
     int(s) for s in env("MAIL_RETRY_SECONDS", "60,300,1800,7200,21600,43200").split(",") if s

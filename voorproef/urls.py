@@ -20,6 +20,7 @@ urlpatterns = [
     path("feed/", EssayFeed(), name="essay_feed"),
     path("", include("voorproef.downloads.urls")),
     path("", include("voorproef.inbox.urls")),
+    path("", include("voorproef.comments.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -109,8 +109,12 @@ def test_the_head_tells_search_engines_and_social_media_what_the_page_is(
     og_image = tags.find("meta", property="og:image")[0]["content"] or ""
     assert re.fullmatch(r"http://127\.0\.0\.1:8000/media/images/.+\.jpg", og_image)
     assert tags.find("meta", name="twitter:card")[0]["content"] == "summary_large_image"
-    feed = tags.find("link", rel="alternate", type="application/atom+xml")
-    assert feed and feed[0]["href"] == "http://127.0.0.1:8000/feed/"
+    links = tags.find("link", rel="alternate", type="application/atom+xml")
+    feeds = [str(link["href"]) for link in links]
+    assert sorted(feeds) == [
+        "http://127.0.0.1:8000/feed/",
+        "http://127.0.0.1:8000/nieuw-publiek-werken/reacties/feed/",
+    ]
 
     ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
     assert ld

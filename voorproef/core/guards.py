@@ -140,6 +140,8 @@ class FormTokenMiddleware:
             response.content = response.content.replace(
                 FORM_TOKEN_PLACEHOLDER.encode(), form_token_new().encode()
             )
-            # The bytes differ per response; no shared cache may keep them.
-            response["Cache-Control"] = "no-cache"
+            # The bytes differ per response; no shared cache may keep them. A stricter rule
+            # the view set (a page whose address holds a key) stays.
+            if "no-store" not in response.get("Cache-Control", ""):
+                response["Cache-Control"] = "no-cache"
         return response

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from voorproef.core import guards
+from voorproef.core.http import private
 from voorproef.core.ip import client_ip, ip_truncate
 
 from . import services
@@ -21,14 +22,6 @@ if TYPE_CHECKING:
     from voorproef.essays.models import EssayPage
 
 logger = logging.getLogger(__name__)
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    # A personal link must not leak to other sites, nor be kept by a shared cache.
-    response["Referrer-Policy"] = "no-referrer"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 def _form_page(
@@ -86,13 +79,13 @@ def download_landing(request: HttpRequest, token: str) -> HttpResponse:
         "new": "nieuw" in request.GET,
     }
     if download.expired:
-        return _private(TemplateResponse(request, "downloads/expired.html", context, status=410))
+        return private(TemplateResponse(request, "downloads/expired.html", context, status=410))
     if request.method == "POST":
         if guards.origin_check(request):
-            return _private(HttpResponse(status=403))
+            return private(HttpResponse(status=403))
         services.download_confirm(request=download)
         return redirect("download_landing", token=token)
-    return _private(TemplateResponse(request, "downloads/landing.html", context))
+    return private(TemplateResponse(request, "downloads/landing.html", context))
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -105,7 +98,7 @@ def download_file(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "HEAD":  # link checkers: no copy made, no download counted
         head = HttpResponse(content_type="application/pdf")
         head["Content-Disposition"] = f'attachment; filename="{download.essay.slug}.pdf"'
-        return _private(head)
+        return private(head)
     try:
         data = services.download_serve(request=download)
     except services.PdfNotReady:
@@ -113,10 +106,10 @@ def download_file(request: HttpRequest, token: str) -> HttpResponse:
             request, "downloads/not_ready.html", {"page": download.essay}, status=503
         )
         response["Retry-After"] = "30"
-        return _private(response)
+        return private(response)
     pdf = HttpResponse(data, content_type="application/pdf")
     pdf["Content-Disposition"] = f'attachment; filename="{download.essay.slug}.pdf"'
-    return _private(pdf)
+    return private(pdf)
 
 
 @csrf_exempt
@@ -132,13 +125,13 @@ def newsletter_confirm(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         if guards.origin_check(request):
-            return _private(HttpResponse(status=403))
+            return private(HttpResponse(status=403))
         services.newsletter_confirm(raw_token=token)
-        return _private(
+        return private(
             TemplateResponse(
                 request, "downloads/newsletter_confirmed.html", {"page": download.essay}
             )
         )
-    return _private(
+    return private(
         TemplateResponse(request, "downloads/newsletter_confirm.html", {"page": download.essay})
     )

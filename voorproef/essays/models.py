@@ -21,6 +21,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from voorproef.core.http import private
 from voorproef.core.links import absolute_url
 from voorproef.core.middleware import mark_cacheable
 
@@ -58,7 +59,10 @@ class HomePage(Page):
         return context
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        return mark_cacheable(super().serve(request, *args, **kwargs))
+        response = super().serve(request, *args, **kwargs)
+        if "reactie" in request.GET:  # the address holds a commenter's key
+            return private(response)
+        return mark_cacheable(response)
 
     def canonical_url(self) -> str:
         return absolute_url(self.get_url())
@@ -298,10 +302,20 @@ class EssayPage(RoutablePageMixin, Page):
                 "public_order", "published_at"
             ),
         )
+        if self.comments_enabled or self.comments.exists():
+            from voorproef.comments.context import discussion_context
+
+            context.update(discussion_context(self, request, page=kwargs.get("comment_page", 1)))
         return context
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        return mark_cacheable(super().serve(request, *args, **kwargs))
+        response = super().serve(request, *args, **kwargs)
+        if "reactie" in request.GET:
+            # The address holds a commenter's key: kept from shared caches and other sites.
+            response["Cache-Control"] = "private, no-store"
+            response["Referrer-Policy"] = "no-referrer"
+            response["X-Robots-Tag"] = "noindex"
+        return mark_cacheable(response)
 
     # -- the download form's endpoints -----------------------------------------------------------
 
@@ -335,6 +349,43 @@ class EssayPage(RoutablePageMixin, Page):
         from voorproef.inbox.forms import MessageForm
 
         return MessageForm()
+
+    # -- the discussion --------------------------------------------------------------------------
+
+    @path("reacties/plaatsen/", name="comment_post")
+    def comment_post(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method != "POST":
+            return redirect(self.url + "#reageer")
+        from voorproef.comments.views import comment_submit
+
+        return comment_submit(request, self)
+
+    @path("reacties/<int:number>/", name="comments_page")
+    def comments_page(self, request: HttpRequest, number: int) -> HttpResponseBase:
+        if number < 2:
+            return redirect(self.url + "#reacties", permanent=True)
+        return self.render(request, comment_page=number)
+
+    @path("reacties/feed/", name="comments_feed")
+    def comments_feed(self, request: HttpRequest) -> HttpResponseBase:
+        from voorproef.comments.feeds import CommentFeed
+
+        return CommentFeed()(request, essay=self)
+
+    def comments_feed_url(self) -> str:
+        return absolute_url(self.get_url() + self.reverse_subpage("comments_feed"))
+
+    @path("reacties/<int:pk>/bewerken/", name="comment_edit")
+    def comment_edit(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        from voorproef.comments.views import comment_edit
+
+        return comment_edit(request, self, pk)
+
+    @path("reacties/<int:pk>/verwijderen/", name="comment_delete")
+    def comment_delete(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        from voorproef.comments.views import comment_delete
+
+        return comment_delete(request, self, pk)
 
     def download_form(self) -> Any:
         from voorproef.downloads.forms import DownloadForm

@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from voorproef.core import guards
+from voorproef.core.http import private
 from voorproef.core.ip import client_ip, ip_truncate
 
 from . import services
@@ -71,7 +72,4 @@ def consent_withdraw(request: HttpRequest, token: str) -> HttpResponse:
             return HttpResponse(status=403)
         services.message_consent_withdraw(message=message)
         return redirect("inbox_consent_withdraw", token=token)
-    response = TemplateResponse(request, "inbox/withdraw.html", context)
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return private(TemplateResponse(request, "inbox/withdraw.html", context))

@@ -32,17 +32,24 @@ def _essay_pdfs() -> None:
         essay_pdf_refresh_task.enqueue(essay_id)
 
 
+def _comments_purge() -> None:
+    from voorproef.comments.services import comments_purge
+
+    comments_purge()
+
+
 _JOBS = [
     ("scheduled publishing", _publish_scheduled),
     ("mail sweep", _mail_sweep),
     ("essay PDFs", _essay_pdfs),
+    ("comment purge", _comments_purge),
 ]
 
 
 class Command(BaseCommand):
     help = (
-        "Run periodic work (scheduled publishing, mail that is due) every --interval seconds, "
-        "until stopped."
+        "Run periodic work (scheduled publishing, mail that is due, purging old spam) every "
+        "--interval seconds, until stopped."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -34,4 +34,46 @@
     sync();
     box.addEventListener("change", sync);
   });
+
+  // Comments: "Reply" moves the form under the comment, as WordPress does; without this
+  // script the link opens the same form with the reply set by the server.
+  var respond = document.querySelector("[data-respond]");
+  if (respond) {
+    var home = document.createComment("respond");
+    respond.parentNode.insertBefore(home, respond);
+    var parentField = respond.querySelector("[data-reply-parent]");
+    var note = respond.querySelector("[data-reply-note]");
+    var label = respond.querySelector("[data-reply-label]");
+    document.querySelectorAll("[data-reply-to]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        link.closest("article").insertAdjacentElement("afterend", respond);
+        parentField.value = link.getAttribute("data-reply-to");
+        label.textContent = link.getAttribute("data-reply-name");
+        note.hidden = false;
+        respond.querySelector("textarea").focus();
+      });
+    });
+    respond.querySelector("[data-reply-cancel]").addEventListener("click", function (event) {
+      event.preventDefault();
+      home.parentNode.insertBefore(respond, home.nextSibling);
+      parentField.value = "";
+      note.hidden = true;
+    });
+
+    // The name and address a commenter asked this browser to remember (a cookie, set only
+    // when they ticked the box), filled in for them.
+    var saved = document.cookie.split("; ").filter(function (c) {
+      return c.indexOf("voorproef_reageerder=") === 0;
+    })[0];
+    if (saved) {
+      var parts = decodeURIComponent(saved.split("=").slice(1).join("=")).split("\n");
+      var form = respond.querySelector("form");
+      ["name", "email", "url"].forEach(function (name, i) {
+        var input = form.elements[name];
+        if (input && !input.value && parts[i]) input.value = parts[i];
+      });
+      if (form.elements.remember) form.elements.remember.checked = true;
+    }
+  }
 })();

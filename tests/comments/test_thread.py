@@ -1,0 +1,191 @@
+"""The discussion as readers see it: threads, pages, text, names, the feed."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from voorproef.comments.models import Comment, CommentSettings
+from voorproef.essays.models import EssayPage
+
+from .helpers import ESSAY, approved, post_comment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_comments_show_oldest_first_with_anchor_date_name_and_local_avatar(
+    client: Client, essay: EssayPage
+) -> None:
+    first = approved(essay, name="Anna Smit", text="Eerste.")
+    second = approved(
+        essay, name="Bram", email="bram@example.nl", url="https://bram.example", text="Tweede."
+    )
+    html = client.get(ESSAY).content.decode()
+    assert html.index("Eerste.") < html.index("Tweede.")
+    assert f'id="reactie-{first.pk}"' in html and f'href="#reactie-{first.pk}"' in html
+    assert '<a href="https://bram.example" rel="nofollow ugc noopener">Bram</a>' in html
+    assert re.search(r'class="avatar avatar--\d" aria-hidden="true">AS<', html)
+    assert re.search(r'class="avatar avatar--\d" aria-hidden="true">B<', html)
+    assert "gravatar" not in html.lower()
+    assert "2 reacties op „Nieuw Publiek Werken”" in html
+    assert second.created_at.strftime("%Y") in html
+
+
+def test_the_comment_count_shows_at_the_top_of_the_essay(client: Client, essay: EssayPage) -> None:
+    approved(essay)
+    approved(essay, status=Comment.Status.PENDING, text="Wacht.")
+    html = client.get(ESSAY).content.decode()
+    header = html[: html.index('class="essay-body"')]
+    assert '<a href="#reacties">1 reactie</a>' in header
+
+
+def test_no_email_address_ever_reaches_the_page_or_the_feed(
+    client: Client, essay: EssayPage
+) -> None:
+    parent = approved(essay, email="geheim@example.nl", notify_replies=True)
+    approved(essay, parent=parent, email="ook-geheim@example.nl")
+    for url in (ESSAY, ESSAY + "reacties/feed/", ESSAY + f"?antwoord={parent.pk}"):
+        body = client.get(url).content.decode()
+        assert "geheim@example.nl" not in body, url
+
+
+def test_plain_text_keeps_paragraphs_and_turns_addresses_into_safe_links(
+    client: Client, essay: EssayPage
+) -> None:
+    approved(
+        essay,
+        text="Eerste alinea.\nNieuwe regel.\n\nTweede <b>alinea</b> met https://voorbeeld.nl/pad?a=1&b=2.",
+    )
+    html = client.get(ESSAY).content.decode()
+    assert "<p>Eerste alinea.<br>Nieuwe regel.</p>" in html
+    assert "Tweede &lt;b&gt;alinea&lt;/b&gt; met" in html
+    assert (
+        '<a href="https://voorbeeld.nl/pad?a=1&amp;b=2" rel="nofollow ugc noopener">'
+        "https://voorbeeld.nl/pad?a=1&amp;b=2</a>." in html
+    )
+
+
+def test_replies_nest_to_the_set_depth_and_no_deeper(client: Client, essay: EssayPage) -> None:
+    site = CommentSettings.load()
+    site.thread_depth = 3
+    site.save()
+    level1 = approved(essay, text="Niveau 1.")
+    level2 = approved(essay, parent=level1, text="Niveau 2.")
+    level3 = approved(essay, parent=level2, text="Niveau 3.")
+    html = client.get(ESSAY).content.decode()
+    assert html.count("comment-list--children") == 2
+    for comment in (level1, level2):
+        assert f"?antwoord={comment.pk}#reageer" in html
+    assert f"?antwoord={level3.pk}#reageer" not in html
+
+    refused = post_comment(client, parent=str(level3.pk), text="Niveau 4.")
+    assert refused.status_code == 400
+    assert "Je kunt niet op deze reactie reageren." in refused.content.decode()
+    accepted = post_comment(client, parent=str(level2.pk), text="Ook niveau 3.")
+    assert accepted.status_code == 302
+    assert Comment.objects.get(text="Ook niveau 3.").depth == 3
+
+
+def test_a_reply_to_a_held_or_foreign_comment_is_refused(client: Client, essay: EssayPage) -> None:
+    held = approved(essay, status=Comment.Status.PENDING)
+    for parent in (str(held.pk), "999999"):
+        response = post_comment(client, parent=parent)
+        assert response.status_code == 400
+    assert Comment.objects.count() == 1
+
+
+def test_without_javascript_the_reply_link_opens_the_form_for_that_comment(
+    client: Client, essay: EssayPage
+) -> None:
+    parent = approved(essay, name="Anna Smit")
+    html = client.get(ESSAY + f"?antwoord={parent.pk}").content.decode()
+    assert f'name="parent" value="{parent.pk}"' in html
+    assert "Reactie op Anna Smit" in html
+
+
+def test_threads_come_in_pages_of_fifty(client: Client, essay: EssayPage) -> None:
+    start = timezone.now() - timedelta(days=2)
+    Comment.objects.bulk_create(
+        Comment(
+            essay=essay,
+            name=f"Lezer {n}",
+            email=f"lezer{n}@example.nl",
+            text=f"Reactie nummer {n}.",
+            status=Comment.Status.APPROVED,
+            created_at=start + timedelta(minutes=n),
+        )
+        for n in range(1, 53)
+    )
+    first = client.get(ESSAY).content.decode()
+    assert "Reactie nummer 50." in first and "Reactie nummer 51." not in first
+    assert "52 reacties op" in first
+    assert f'href="{ESSAY}reacties/2/#reacties"' in first
+    second = client.get(ESSAY + "reacties/2/").content.decode()
+    assert "Reactie nummer 51." in second and "Reactie nummer 52." in second
+    assert "Reactie nummer 50." not in second
+    assert client.get(ESSAY + "reacties/3/").status_code == 404
+    assert client.get(ESSAY + "reacties/1/")["Location"] == ESSAY + "#reacties"
+
+
+def test_comments_close_the_set_number_of_days_after_publication(
+    client: Client, essay: EssayPage
+) -> None:
+    site = CommentSettings.load()
+    site.close_after_days = 14
+    site.save()
+    essay.first_published_at = timezone.now() - timedelta(days=15)
+    essay.save()
+    approved(essay, text="Van voor de sluiting.")
+    html = client.get(ESSAY).content.decode()
+    assert "Reacties zijn gesloten." in html and "Van voor de sluiting." in html
+    assert 'id="comment-form"' not in html
+    response = post_comment(client)
+    assert response.status_code == 403
+    assert "De reacties bij dit essay zijn gesloten." in response.content.decode()
+
+
+def test_an_essay_with_comments_switched_off_takes_none(
+    client: Client, essay: EssayPage, publish: Any
+) -> None:
+    essay.comments_enabled = False
+    publish(essay)
+    html = client.get(ESSAY).content.decode()
+    assert 'id="reacties"' not in html and "reacties/feed/" not in html
+    assert post_comment(client).status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_approving_a_comment_refreshes_the_cached_page(
+    client: Client, essay: EssayPage, committed: Any
+) -> None:
+    comment = approved(essay, status=Comment.Status.PENDING, text="Straks zichtbaar.")
+    client.get(ESSAY)
+    assert client.get(ESSAY)["X-Cache"] == "HIT"
+    from voorproef.comments.services import comment_moderate
+
+    with committed():
+        comment_moderate(comment=comment, status=Comment.Status.APPROVED)
+    response = client.get(ESSAY)
+    assert response["X-Cache"] == "MISS"
+    assert "Straks zichtbaar." in response.content.decode()
+
+
+def test_the_feed_of_approved_comments_is_advertised_and_lists_names_only(
+    client: Client, essay: EssayPage
+) -> None:
+    approved(essay, name="Anna Smit", text="In de feed.")
+    approved(essay, status=Comment.Status.PENDING, text="Niet in de feed.")
+    html = client.get(ESSAY).content.decode()
+    feed_link = "http://127.0.0.1:8000/nieuw-publiek-werken/reacties/feed/"
+    assert f'<link rel="alternate" type="application/atom+xml" href="{feed_link}"' in html
+    feed = client.get(ESSAY + "reacties/feed/")
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    body = feed.content.decode()
+    assert "<name>Anna Smit</name>" in body and "In de feed." in body
+    assert "Niet in de feed." not in body
+    assert "Reacties op „Nieuw Publiek Werken”" in body

@@ -1,0 +1,63 @@
+"""What the essay page shows of its discussion."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest
+
+from . import services
+from .forms import CommentForm
+from .models import Comment, CommentSettings
+
+if TYPE_CHECKING:
+    from voorproef.essays.models import EssayPage
+
+
+def _preview(essay: EssayPage, key: str) -> Comment | None:
+    """The comment whose key is in the address: shown to its author while it is held."""
+    pk = key.split(":", 1)[0]
+    if not pk.isdigit():
+        return None
+    comment = essay.comments.filter(pk=int(pk)).first()
+    if comment is None or not services.author_key_check(comment, key):
+        return None
+    return comment
+
+
+def discussion_context(essay: EssayPage, request: HttpRequest, *, page: int) -> dict[str, Any]:
+    site = CommentSettings.load()
+    key = request.GET.get("reactie", "")
+    preview = _preview(essay, key) if key else None
+    threads = services.comment_threads(essay, preview=preview)
+    paginator = Paginator(threads, site.per_page)
+    if page > paginator.num_pages:
+        raise Http404
+    open_ = services.comments_open(essay, site)
+
+    reply_to = None
+    if open_ and (target := request.GET.get("antwoord", "")).isdigit():
+        reply_to = essay.comments.filter(pk=int(target), status=Comment.Status.APPROVED).first()
+        if reply_to is not None and reply_to.depth >= site.thread_depth:
+            reply_to = None
+    form = CommentForm(initial={"parent": reply_to.pk if reply_to else None})
+    return {
+        "comment_count": sum(1 for c in _walk(threads) if c.status == Comment.Status.APPROVED),
+        "comment_threads": paginator.page(page),
+        "comment_paginator": paginator,
+        "comments_open": open_,
+        "comment_form": form if open_ else None,
+        "comment_reply_to": reply_to,
+        "comment_depth": site.thread_depth,
+        "comment_preview": preview,
+        "comment_key": key
+        if preview is not None and services.author_may_edit(preview, key)
+        else "",
+    }
+
+
+def _walk(nodes: list[services.Node]) -> Any:
+    for node in nodes:
+        yield node.comment
+        yield from _walk(node.children)

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+
+@register_setting(icon="comment")
+class CommentSettings(BaseGenericSetting):
+    """Moderation as WordPress does it, with its defaults; editors change them in the admin."""
+
+    moderate_all = models.BooleanField(_("hold every comment for moderation"), default=False)
+    require_prior_approval = models.BooleanField(
+        _("hold a comment unless its author has an approved comment already"), default=True
+    )
+    max_links = models.PositiveSmallIntegerField(
+        _("hold a comment with this many links or more"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    moderation_words = models.TextField(
+        _("moderation words"),
+        blank=True,
+        help_text=_(
+            "One word, name, address or IP address per line. A comment that contains one in "
+            "its text, name, email address, website, IP address or browser is held."
+        ),
+    )
+    blocked_words = models.TextField(
+        _("blocked words"),
+        blank=True,
+        help_text=_("As above, but a match sends the comment to spam."),
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        _("replies nest this many levels deep"),
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(10)],
+    )
+    per_page = models.PositiveSmallIntegerField(
+        _("threads per page"),
+        default=50,
+        validators=[MinValueValidator(5), MaxValueValidator(500)],
+    )
+    close_after_days = models.PositiveSmallIntegerField(
+        _("close comments after (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Counted from an essay's first publication. Empty: comments stay open."),
+    )
+    notify_on_approved = models.BooleanField(
+        _("mail the editors about every approved comment"),
+        default=False,
+        help_text=_("Held comments are always mailed to the editors, to moderate."),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("moderate_all"),
+                FieldPanel("require_prior_approval"),
+                FieldPanel("max_links"),
+                FieldPanel("moderation_words"),
+                FieldPanel("blocked_words"),
+                FieldPanel("notify_on_approved"),
+            ],
+            _("Moderation"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("thread_depth"), FieldPanel("per_page"), FieldPanel("close_after_days")],
+            _("Discussion"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("comment settings")
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        SPAM = "spam", _("spam")
+        TRASH = "trash", _("trash")
+
+    essay = models.ForeignKey(
+        "essays.EssayPage",
+        verbose_name=_("essay"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    # A reply outlives a parent that is purged or deleted; it then stands on its own.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replies",
+    )
+    depth = models.PositiveSmallIntegerField(_("depth"), default=1, editable=False)
+    name = models.CharField(_("name"), max_length=245)
+    email = models.EmailField(_("email address"), max_length=100)
+    url = models.URLField(_("website"), max_length=200, blank=True)
+    text = models.TextField(_("comment"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status since"), default=timezone.now)
+    ip_network = models.CharField(_("network"), max_length=45, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    notify_replies = models.BooleanField(_("mail me replies"), default=False)
+    reply_notified_at = models.DateTimeField(
+        _("parent's author notified"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["essay", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {Truncator(self.text).chars(60)}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.status != getattr(self, "_status_loaded", self.status):
+            self.status_changed_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "status_changed_at"}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Comment:
+        instance = super().from_db(db, field_names, values)
+        instance._status_loaded = instance.status  # type: ignore[attr-defined]
+        return instance
+
+    @property
+    def status_loaded(self) -> str | None:
+        """The status as it was read from the database; None for a new comment."""
+        return getattr(self, "_status_loaded", None)
+
+    @property
+    def anchor(self) -> str:
+        return f"reactie-{self.pk}"

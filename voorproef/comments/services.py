@@ -1,0 +1,361 @@
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from voorproef.core.links import absolute_url
+from voorproef.inbox.services import editors_address
+from voorproef.mail.services import mail_queue
+
+from .models import Comment, CommentSettings
+from .moderation import Candidate, comment_verdict
+
+if TYPE_CHECKING:
+    from voorproef.essays.models import EssayPage
+
+logger = logging.getLogger(__name__)
+
+EDIT_WINDOW = timedelta(minutes=10)
+PREVIEW_SECONDS = 3600
+FLOOD_SECONDS = 15
+MODERATION_LINK_DAYS = 30
+ADMIN_EDIT_URL = "wagtailsnippets_comments_comment:edit"
+_KEY_SALT = "voorproef.comment-key"
+_MODERATE_SALT = "voorproef.comment-moderate"
+_UNSUBSCRIBE_SALT = "voorproef.comment-unsubscribe"
+
+
+class CommentRefused(Exception):
+    """A comment that may not be stored: a duplicate, or one posted too soon after another."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+# -- keys in links --------------------------------------------------------------------------------
+
+
+def author_key(comment: Comment) -> str:
+    """The key in the link the author is sent to: shows their held comment, and lets them edit
+    or delete it for a while. It lives in that link only, never in a cookie."""
+    return signing.TimestampSigner(salt=_KEY_SALT).sign(str(comment.pk))
+
+
+def author_key_check(comment: Comment, key: str, *, max_age: int = PREVIEW_SECONDS) -> bool:
+    try:
+        pk = signing.TimestampSigner(salt=_KEY_SALT).unsign(key, max_age=max_age)
+    except signing.BadSignature:
+        return False
+    return pk == str(comment.pk)
+
+
+def author_may_edit(comment: Comment, key: str) -> bool:
+    return (
+        comment.created_at > timezone.now() - EDIT_WINDOW
+        and comment.status in {Comment.Status.PENDING, Comment.Status.APPROVED}
+        and author_key_check(comment, key, max_age=int(EDIT_WINDOW.total_seconds()))
+    )
+
+
+def moderation_link(comment: Comment, status: str) -> str:
+    token = signing.dumps({"c": comment.pk, "s": status}, salt=_MODERATE_SALT, compress=False)
+    return absolute_url(reverse("comment_moderate", args=[token]))
+
+
+def moderation_token_read(token: str) -> tuple[Comment, str] | None:
+    try:
+        data = signing.loads(
+            token, salt=_MODERATE_SALT, max_age=timedelta(days=MODERATION_LINK_DAYS)
+        )
+        pk, status = int(data["c"]), str(data["s"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if status not in Comment.Status.values:
+        return None
+    comment = Comment.objects.select_related("essay").filter(pk=pk).first()
+    return (comment, status) if comment else None
+
+
+def unsubscribe_link(comment: Comment) -> str:
+    # The comment's number, not the address: a link ends up in logs.
+    token = signing.dumps(comment.pk, salt=_UNSUBSCRIBE_SALT, compress=False)
+    return absolute_url(reverse("comment_unsubscribe", args=[token]))
+
+
+def unsubscribe_token_read(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=_UNSUBSCRIBE_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+# -- the thread -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Node:
+    comment: Comment
+    children: list[Node] = field(default_factory=list)
+    preview: bool = False
+
+
+def comment_threads(essay: EssayPage, *, preview: Comment | None = None) -> list[Node]:
+    """The approved comments as threads, oldest first, with one held comment shown to its
+    author. A reply whose parent is not shown stands as a thread of its own."""
+    comments = list(essay.comments.filter(status=Comment.Status.APPROVED))
+    if preview is not None and preview.status == Comment.Status.PENDING:
+        comments.append(preview)
+        comments.sort(key=lambda c: (c.created_at, c.pk))
+    shown = preview.pk if preview is not None else None
+    nodes = {c.pk: Node(c, preview=c.pk == shown) for c in comments}
+    roots: list[Node] = []
+    for comment in comments:
+        parent = nodes.get(comment.parent_id) if comment.parent_id else None
+        (parent.children if parent else roots).append(nodes[comment.pk])
+    return roots
+
+
+def thread_page_of(comment: Comment, per_page: int) -> int:
+    """The page of the thread a comment stands in."""
+    root = comment
+    seen = set()
+    while root.parent_id and root.parent_id not in seen:
+        seen.add(root.pk)
+        parent = Comment.objects.filter(pk=root.parent_id, status=Comment.Status.APPROVED).first()
+        if parent is None:
+            break
+        root = parent
+    earlier = [
+        node.comment.pk
+        for node in comment_threads(root.essay)
+        if (node.comment.created_at, node.comment.pk) < (root.created_at, root.pk)
+    ]
+    return len(earlier) // per_page + 1
+
+
+def comments_open(essay: EssayPage, site: CommentSettings | None = None) -> bool:
+    if not essay.comments_enabled:
+        return False
+    site = site or CommentSettings.load()
+    if site.close_after_days and essay.first_published_at:
+        return timezone.now() < essay.first_published_at + timedelta(days=site.close_after_days)
+    return True
+
+
+# -- posting --------------------------------------------------------------------------------------
+
+
+def _flood_keys(ip: str, email: str) -> list[str]:
+    return [
+        "comment-flood:" + hashlib.sha256(f"{settings.SECRET_KEY}:{who}".encode()).hexdigest()
+        for who in (f"ip:{ip}", f"email:{email}")
+    ]
+
+
+def comment_create(
+    *,
+    essay: EssayPage,
+    parent: Comment | None,
+    name: str,
+    email: str,
+    url: str,
+    text: str,
+    notify_replies: bool,
+    ip: str,
+    ip_network: str,
+    user_agent: str,
+) -> Comment:
+    """Decide on a new comment and store it; mail the moderators when it is held. Raises
+    CommentRefused for a duplicate (409) or a second comment within 15 seconds (429)."""
+    duplicate = (
+        Comment.objects.filter(essay=essay, text=text)
+        .exclude(status=Comment.Status.TRASH)
+        .filter(Q(name=name) | Q(email=email))
+        .exists()
+    )
+    if duplicate:
+        raise CommentRefused(409, "duplicate")
+    flood_keys = _flood_keys(ip, email)
+    if any(cache.get(key) for key in flood_keys):
+        raise CommentRefused(429, "too fast")
+
+    site = CommentSettings.load()
+    candidate = Candidate(name, email, url, text, ip, user_agent)
+    verdict = comment_verdict(candidate, site)
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            essay=essay,
+            parent=parent,
+            depth=parent.depth + 1 if parent else 1,
+            name=name,
+            email=email,
+            url=url,
+            text=text,
+            status=verdict.status,
+            reason=verdict.reason,
+            ip_network=ip_network,
+            user_agent=user_agent[:300],
+            notify_replies=notify_replies,
+        )
+        if comment.status == Comment.Status.PENDING:
+            _moderators_mail(comment)
+    for key in flood_keys:
+        cache.set(key, 1, timeout=FLOOD_SECONDS)
+    logger.info("comment %s on %s: %s (%s)", comment.pk, essay.slug, comment.status, comment.reason)
+    return comment
+
+
+def comment_edit(*, comment: Comment, text: str, ip: str, user_agent: str) -> Comment:
+    """The author's own change within the edit window. An approved comment whose new text
+    trips a rule goes back for moderation."""
+    verdict = comment_verdict(
+        Candidate(comment.name, comment.email, comment.url, text, ip, user_agent)
+    )
+    comment.text = text
+    comment.edited_at = timezone.now()
+    if verdict.status != Comment.Status.APPROVED:
+        was_pending = comment.status == Comment.Status.PENDING
+        comment.status, comment.reason = verdict.status, verdict.reason
+        with transaction.atomic():
+            comment.save()
+            if comment.status == Comment.Status.PENDING and not was_pending:
+                _moderators_mail(comment)
+    else:
+        comment.save()
+    return comment
+
+
+def comment_delete(*, comment: Comment) -> None:
+    """The author takes their comment back: it is gone, not kept in the trash."""
+    comment.delete()
+
+
+def comment_moderate(*, comment: Comment, status: str) -> bool:
+    """Set a comment's status; True when it changed. Doing it twice is harmless."""
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.status == status:
+            return False
+        locked.status = status
+        locked.save(update_fields=["status"])
+    comment.refresh_from_db()
+    return True
+
+
+def comment_approved(comment: Comment, *, automatic: bool) -> None:
+    """What follows when a comment is first approved: the parent's author hears of the reply
+    (once), and, for a comment no moderator has seen, the editors if they asked to."""
+    parent = comment.parent
+    if (
+        parent is not None
+        and parent.notify_replies
+        and parent.status == Comment.Status.APPROVED
+        and parent.email != comment.email
+    ):
+        claimed = Comment.objects.filter(pk=comment.pk, reply_notified_at__isnull=True).update(
+            reply_notified_at=timezone.now()
+        )
+        if claimed:
+            _reply_mail(comment, parent)
+    editors = editors_address()
+    if automatic and editors and CommentSettings.load().notify_on_approved:
+        mail_queue(
+            kind="comment-approved",
+            to=editors,
+            context=_mail_context(comment),
+            reply_to=comment.email,
+        )
+
+
+def replies_unsubscribe(*, comment_id: int) -> int:
+    """No more reply mails for the address that wrote this comment, on any comment."""
+    email = Comment.objects.filter(pk=comment_id).values_list("email", flat=True).first()
+    if email is None:
+        return 0
+    return Comment.objects.filter(email=email, notify_replies=True).update(notify_replies=False)
+
+
+def comments_purge(*, days: int | None = None) -> int:
+    """Spam and trash older than the retention period leave the database."""
+    days = days if days is not None else settings.COMMENTS_PURGE_DAYS
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _ = Comment.objects.filter(
+        status__in=[Comment.Status.SPAM, Comment.Status.TRASH], status_changed_at__lt=cutoff
+    ).delete()
+    if deleted:
+        logger.info("purged %s spam and trashed comments", deleted)
+    return deleted
+
+
+# -- mail -----------------------------------------------------------------------------------------
+
+
+def comment_url(comment: Comment) -> str:
+    essay = comment.essay
+    page = thread_page_of(comment, CommentSettings.load().per_page)
+    return absolute_url(f"{comments_page_path(essay, page)}#{comment.anchor}")
+
+
+def comments_page_path(essay: EssayPage, number: int) -> str:
+    if number == 1:
+        return str(essay.url)
+    return str(essay.url) + essay.reverse_subpage("comments_page", args=[number])
+
+
+def _mail_context(comment: Comment) -> dict[str, Any]:
+    return {
+        "comment": comment,
+        "essay": comment.essay,
+        "essay_link": comment.essay.canonical_url(),
+        "admin_link": absolute_url(reverse(ADMIN_EDIT_URL, args=[comment.pk])),
+    }
+
+
+def _moderators_mail(comment: Comment) -> None:
+    editors = editors_address()
+    if not editors:
+        logger.warning("no editors' address set: comment %s waits in the admin", comment.pk)
+        return
+    mail_queue(
+        kind="comment-moderate",
+        to=editors,
+        context={
+            **_mail_context(comment),
+            "approve_link": moderation_link(comment, Comment.Status.APPROVED),
+            "spam_link": moderation_link(comment, Comment.Status.SPAM),
+            "trash_link": moderation_link(comment, Comment.Status.TRASH),
+        },
+        reply_to=comment.email,
+    )
+
+
+def _reply_mail(reply: Comment, parent: Comment) -> None:
+    unsubscribe = unsubscribe_link(parent)
+    mail_queue(
+        kind="comment-reply",
+        to=parent.email,
+        context={
+            "comment": reply,
+            "parent": parent,
+            "essay": reply.essay,
+            "link": comment_url(reply),
+            "unsubscribe_link": unsubscribe,
+        },
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )

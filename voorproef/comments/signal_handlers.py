@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from voorproef.core.caching import page_cache_purge
+
+
+def _approved(comment_id: int, *, automatic: bool) -> None:
+    from .models import Comment
+    from .services import comment_approved
+
+    comment = Comment.objects.select_related("essay", "parent").filter(pk=comment_id).first()
+    if comment is not None and comment.status == Comment.Status.APPROVED:
+        comment_approved(comment, automatic=automatic)
+
+
+def _comment_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    from .models import Comment
+
+    approved = Comment.Status.APPROVED
+    before = instance.status_loaded
+    if instance.status == approved and (created or before != approved):
+        # However it got there (the checks, a mail link, the admin), once committed.
+        comment_id = instance.pk
+        transaction.on_commit(lambda: _approved(comment_id, automatic=created))
+    if approved in {instance.status, before}:
+        transaction.on_commit(lambda: page_cache_purge(reason="comments changed"))
+    instance._status_loaded = instance.status
+
+
+def _comment_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from .models import Comment
+
+    if Comment.Status.APPROVED in {instance.status, instance.status_loaded}:
+        transaction.on_commit(lambda: page_cache_purge(reason="comments changed"))
+
+
+def connect() -> None:
+    from .models import Comment
+
+    post_save.connect(_comment_saved, sender=Comment, dispatch_uid="comments-saved")
+    post_delete.connect(_comment_deleted, sender=Comment, dispatch_uid="comments-deleted")
