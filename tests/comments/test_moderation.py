@@ -167,3 +167,9 @@ def test_spam_and_trash_older_than_thirty_days_are_purged(essay: EssayPage) -> N
     Comment.objects.filter(pk__in=[c.pk for c in gone]).update(status_changed_at=old)
     assert comments_purge() == 2
     assert set(Comment.objects.values_list("pk", flat=True)) == {c.pk for c in keep}
+
+
+def test_editors_cannot_add_a_comment_by_hand(editor_client: Client) -> None:
+    listing = editor_client.get("/admin/snippets/comments/comment/").content.decode()
+    assert "Reactie toevoegen" not in listing
+    assert editor_client.get("/admin/snippets/comments/comment/add/").status_code != 200

@@ -266,3 +266,8 @@ def test_no_mail_goes_to_the_reader_when_they_send_a_message(
     settings.EDITORS_EMAIL = "redactie@example.nl"
     _message(essay)
     assert list(OutgoingMail.objects.values_list("to", flat=True)) == ["redactie@example.nl"]
+
+
+def test_editors_cannot_add_messages_mail_or_requests_by_hand(editor_client: Client) -> None:
+    for url in ("/admin/inbox/", "/admin/outgoing_mail/", "/admin/download_requests/"):
+        assert editor_client.get(url + "new/").status_code != 200, url

@@ -10,12 +10,18 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.site_summary import SummaryItem
 from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from voorproef.core.permissions import NoAddingPolicy
+
 from . import services
 from .models import Comment
+
+# Before any view asks for a policy: Wagtail would otherwise make a default one.
+register_permission_policy(Comment, NoAddingPolicy(Comment))
 
 
 class CommentViewSet(SnippetViewSet):
@@ -27,17 +33,16 @@ class CommentViewSet(SnippetViewSet):
     menu_label = _("Comments")
     add_to_admin_menu = True
     menu_order = 230
-    create_view_enabled = False
     inspect_view_enabled = True
     list_display = [
         TitleColumn(
             "text",
-            label=_("comment"),
+            label=_("Comment"),
             accessor="__str__",
             url_name="wagtailsnippets_comments_comment:edit",
         ),
         "essay",
-        Column("status", label=_("status"), accessor="get_status_display"),
+        Column("status", label=_("Status"), accessor="get_status_display"),
         "reason",
         "created_at",
     ]

@@ -9,8 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+
+from voorproef.core.permissions import NoAddingPolicy
 
 from .models import Consent, DownloadRequest
+
+# Before any view asks for a policy: Wagtail would otherwise make a default one.
+register_permission_policy(DownloadRequest, NoAddingPolicy(DownloadRequest))
+register_permission_policy(Consent, NoAddingPolicy(Consent))
 
 
 class DownloadRequestViewSet(ModelViewSet):

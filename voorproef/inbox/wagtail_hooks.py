@@ -14,10 +14,16 @@ from wagtail.admin.site_summary import SummaryItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+
+from voorproef.core.permissions import NoAddingPolicy
 
 from . import services
 from .forms import PublishForm, ReplyForm
 from .models import ReaderMessage
+
+# Before any view asks for a policy: Wagtail would otherwise make a default one.
+register_permission_policy(ReaderMessage, NoAddingPolicy(ReaderMessage))
 
 
 class MessageView(InspectView):
@@ -70,14 +76,13 @@ class ReaderMessageViewSet(ModelViewSet):
     menu_label = gettext_lazy("Readers' messages")
     add_to_admin_menu = True
     menu_order = 240
-    create_view_enabled = False
     inspect_view_enabled = True
     inspect_view_class = MessageView
     list_display = [
-        TitleColumn("name", label=gettext_lazy("name"), url_name="inbox:inspect"),
+        TitleColumn("name", label=gettext_lazy("Name"), url_name="inbox:inspect"),
         "essay",
-        Column("status", label=gettext_lazy("status"), accessor="get_status_display"),
-        Column("consent", label=gettext_lazy("publication"), accessor="get_consent_display"),
+        Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
+        Column("consent", label=gettext_lazy("Publication"), accessor="get_consent_display"),
         "published",
         "created_at",
     ]

@@ -9,9 +9,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+
+from voorproef.core.permissions import NoAddingPolicy
 
 from .models import OutgoingMail
 from .services import mail_resend
+
+# Before any view asks for a policy: Wagtail would otherwise make a default one.
+register_permission_policy(OutgoingMail, NoAddingPolicy(OutgoingMail))
 
 
 class OutgoingMailViewSet(ModelViewSet):
@@ -21,7 +27,6 @@ class OutgoingMailViewSet(ModelViewSet):
     add_to_admin_menu = True
     menu_order = 260
     inspect_view_enabled = True
-    create_view_enabled = False
     list_display = ["subject", "to", "kind", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status", "kind", "created_at"]
     search_fields = ["to", "subject"]
