@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "voorproef.downloads",
     "voorproef.inbox",
     "voorproef.comments",
+    "voorproef.privacy",
     "voorproef.mail",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -236,8 +237,11 @@ MAIL_ATTACHMENT_MAX_BYTES = env_int("MAIL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024
 
 # Mail
 EDITORS_EMAIL = env("EDITORS_EMAIL")
-# Spam and trashed comments are deleted this many days after they were marked.
-COMMENTS_PURGE_DAYS = env_int("COMMENTS_PURGE_DAYS", 30)
+# Retention (voorproef.privacy): how long personal data is kept, in days.
+COMMENTS_PURGE_DAYS = env_int("COMMENTS_PURGE_DAYS", 30)  # spam and trash, after marking
+RETENTION_NETWORK_DAYS = env_int("RETENTION_NETWORK_DAYS", 30)
+RETENTION_UNCONFIRMED_DAYS = env_int("RETENTION_UNCONFIRMED_DAYS", 7)
+RETENTION_MAIL_DAYS = env_int("RETENTION_MAIL_DAYS", 90)
 # Seconds to wait before each new attempt when the mail server cannot be reached.
 MAIL_RETRY_SECONDS = [
     int(s) for s in env("MAIL_RETRY_SECONDS", "60,300,1800,7200,21600,43200").split(",") if s

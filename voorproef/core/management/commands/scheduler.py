@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from typing import Any
 
 from django.core.management import call_command
@@ -32,23 +33,29 @@ def _essay_pdfs() -> None:
         essay_pdf_refresh_task.enqueue(essay_id)
 
 
-def _comments_purge() -> None:
-    from voorproef.comments.services import comments_purge
+_PURGE_EVERY = 3600.0
+_last_purge = [float("-inf")]
 
-    comments_purge()
+
+def _retention_purge() -> None:
+    from voorproef.privacy.services import retention_purge
+
+    if time.monotonic() - _last_purge[0] >= _PURGE_EVERY:
+        retention_purge()
+        _last_purge[0] = time.monotonic()
 
 
 _JOBS = [
     ("scheduled publishing", _publish_scheduled),
     ("mail sweep", _mail_sweep),
     ("essay PDFs", _essay_pdfs),
-    ("comment purge", _comments_purge),
+    ("retention purge", _retention_purge),
 ]
 
 
 class Command(BaseCommand):
     help = (
-        "Run periodic work (scheduled publishing, mail that is due, purging old spam) every "
+        "Run periodic work (scheduled publishing, mail that is due, the retention purge) every "
         "--interval seconds, until stopped."
     )
 

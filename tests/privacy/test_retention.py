@@ -1,0 +1,133 @@
+"""Nothing personal is kept longer than the README says."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from tests.support import form_token
+from voorproef.comments.models import Comment
+from voorproef.downloads.models import Consent, DownloadRequest
+from voorproef.essays.models import EssayPage
+from voorproef.inbox.models import ReaderMessage
+from voorproef.mail.models import OutgoingMail
+from voorproef.privacy.services import retention_purge
+
+pytestmark = pytest.mark.django_db
+
+FORM = "/nieuw-publiek-werken/download/"
+
+
+def _request(client: Client, email: str, **fields: str) -> DownloadRequest:
+    client.post(
+        FORM,
+        {"name": "Anna", "email": email, "form_token": form_token(), **fields},
+        headers={"Sec-Fetch-Site": "same-origin", "User-Agent": "Firefox/140"},
+    )
+    return DownloadRequest.objects.get(reader__email=email)
+
+
+def _age(model: Any, pk: int, days: int, field: str = "created_at") -> None:
+    model.objects.filter(pk=pk).update(**{field: timezone.now() - timedelta(days=days)})
+
+
+def test_networks_and_browsers_are_cleared_after_thirty_days(
+    client: Client, essay: EssayPage
+) -> None:
+    old = _request(client, "oud@example.nl")
+    new = _request(client, "nieuw@example.nl")
+    comment = Comment.objects.create(
+        essay=essay,
+        name="A",
+        email="a@example.nl",
+        text="x",
+        ip_network="192.0.2.0",
+        user_agent="Firefox/140",
+    )
+    message = ReaderMessage.objects.create(
+        essay=essay,
+        name="B",
+        email="b@example.nl",
+        text="y",
+        ip_network="192.0.2.0",
+        user_agent="Firefox/140",
+    )
+    for model, pk in (
+        (DownloadRequest, old.pk),
+        (Comment, comment.pk),
+        (ReaderMessage, message.pk),
+    ):
+        _age(model, pk, 31)
+
+    assert retention_purge()["networks_cleared"] == 3
+    for row in (old, comment, message):
+        row.refresh_from_db()
+        assert row.ip_network == "" and row.user_agent == ""
+    new.refresh_from_db()
+    assert new.ip_network == "127.0.0.0" and new.user_agent == "Firefox/140"
+
+
+def test_unconfirmed_double_opt_in_requests_go_after_seven_days(
+    client: Client, essay: EssayPage, publish: Any
+) -> None:
+    essay.delivery_mode = "confirm"
+    publish(essay)
+    waiting = _request(client, "wacht@example.nl", newsletter="on")
+    confirmed = _request(client, "bevestigd@example.nl")
+    DownloadRequest.objects.filter(pk=confirmed.pk).update(confirmed_at=timezone.now())
+    fresh = _request(client, "vers@example.nl")
+    for pk in (waiting.pk, confirmed.pk):
+        _age(DownloadRequest, pk, 8)
+
+    assert retention_purge()["unconfirmed_requests_deleted"] == 1
+    remaining = set(DownloadRequest.objects.values_list("pk", flat=True))
+    assert remaining == {confirmed.pk, fresh.pk}
+    assert not Consent.objects.filter(download_request_id=waiting.pk).exists()
+
+
+def test_old_mail_keeps_its_row_but_not_what_it_said(client: Client) -> None:
+    _request(client, "anna@example.nl")
+    mail = OutgoingMail.objects.get()
+    OutgoingMail.objects.filter(pk=mail.pk).update(status="sent", sent_at=timezone.now())
+    _age(OutgoingMail, mail.pk, 91)
+
+    assert retention_purge()["mail_bodies_cleared"] == 1
+    mail.refresh_from_db()
+    assert mail.body_text == "" and mail.body_html == "" and mail.attachments == []
+    assert mail.status == "sent" and mail.subject
+
+
+def test_a_personal_link_stops_working_a_month_after_it_expired(client: Client) -> None:
+    response = client.post(
+        FORM,
+        {"name": "Anna", "email": "anna@example.nl", "form_token": form_token()},
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    link = response["Location"].split("?")[0]
+    request = DownloadRequest.objects.get()
+    _age(DownloadRequest, request.pk, 90)  # asked for long ago
+    _age(DownloadRequest, request.pk, 10, field="expires_at")
+    retention_purge()
+    assert client.get(link).status_code == 410  # expired: offers a fresh link
+
+    _age(DownloadRequest, request.pk, 31, field="expires_at")
+    assert retention_purge()["expired_links_invalidated"] == 1
+    assert client.get(link).status_code == 404
+    assert retention_purge()["expired_links_invalidated"] == 0  # once is enough
+
+
+def test_the_purge_command_says_what_it_did(essay: EssayPage) -> None:
+    comment = Comment.objects.create(
+        essay=essay, name="A", email="a@example.nl", text="x", status=Comment.Status.SPAM
+    )
+    _age(Comment, comment.pk, 31, field="status_changed_at")
+    out = StringIO()
+    call_command("purge", stdout=out)
+    assert "spam and trash deleted: 1" in out.getvalue()
+    assert "networks cleared: 0" in out.getvalue()
