@@ -300,6 +300,18 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
+# Only editors have sessions: they sign in again after a working day.
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12) * 3600
+AUTHENTICATION_BACKENDS = ["voorproef.core.auth.ThrottledModelBackend"]
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)
+LOGIN_LOCK_SECONDS = env_int("LOGIN_LOCK_SECONDS", 900)
+# Requests: public forms are a few fields; an essay's editing form can hold thousands.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB of form data, files not counted
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("MAX_IMAGE_UPLOAD_MB", 20) * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 128_000_000
 X_FRAME_OPTIONS = "DENY"  # Wagtail allows its own preview frames per view.
 # Public pages run only the site's own script and style files: no inline script, no nonces
 # (a cached page is the same bytes for everyone). The admin is Wagtail's and needs inline code.

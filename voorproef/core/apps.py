@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self) -> None:
-        from . import signal_handlers
+        from . import auth, signal_handlers
 
         signal_handlers.connect()
+        auth.connect()

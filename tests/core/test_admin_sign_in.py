@@ -1,0 +1,55 @@
+"""Guessing an editor's password is slowed down; editors' sessions end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def _sign_in(client: Client, password: str, ip: str = "198.51.100.1") -> Any:
+    return client.post(
+        "/admin/login/", {"username": "editor", "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_after_five_wrong_passwords_the_right_one_is_refused_for_a_while(
+    client: Client, editor: Any
+) -> None:
+    for _ in range(5):
+        assert _sign_in(client, "raden").status_code == 200  # the form again, with an error
+    refused = _sign_in(client, "pw", ip="198.51.100.2")  # from elsewhere: the account is locked
+    assert refused.status_code == 200
+    assert "_auth_user_id" not in client.session
+    # It reads like any wrong password: a guesser learns nothing from it.
+    assert refused.content.decode().count("errornote") == _sign_in(
+        client, "raden"
+    ).content.decode().count("errornote")
+
+    from django.core.cache import cache
+
+    cache.clear()  # what LOGIN_LOCK_SECONDS of waiting does
+    assert _sign_in(client, "pw").status_code == 302
+
+
+def test_many_failures_from_one_address_lock_it_for_every_account(
+    client: Client, editor: Any, settings: Any
+) -> None:
+    settings.LOGIN_FAILURES_PER_IP = 3
+    for name in ("a", "b", "c"):
+        client.post("/admin/login/", {"username": name, "password": "x"}, REMOTE_ADDR="203.0.113.5")
+    assert _sign_in(client, "pw", ip="203.0.113.5").status_code == 200
+    assert _sign_in(client, "pw", ip="203.0.113.6").status_code == 302
+
+
+def test_a_right_password_signs_in_and_the_session_ends_within_a_day(
+    client: Client, editor: Any
+) -> None:
+    response = _sign_in(client, "pw")
+    assert response.status_code == 302
+    # A cookie for this browser session only, and on the server at most twelve hours.
+    assert response.cookies["sessionid"]["max-age"] == ""
+    assert 0 < client.session.get_expiry_age() <= 12 * 3600

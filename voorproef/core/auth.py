@@ -1,0 +1,63 @@
+"""Admin sign-in that slows down guessing: after a few wrong passwords for one account, or
+many from one address, sign-in is refused for a while. The answer looks like any wrong password,
+so it tells a guesser nothing; the editor can ask a colleague or wait."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.signals import user_login_failed
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from .ip import client_ip
+
+logger = logging.getLogger("voorproef.auth")
+
+
+def _keys(request: HttpRequest | None, username: str) -> list[tuple[str, int]]:
+    def key(kind: str, value: str) -> str:
+        digest = hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]
+        return f"login-failures:{kind}:{digest}"
+
+    keys = [(key("user", username.casefold()), settings.LOGIN_FAILURES_PER_ACCOUNT)]
+    if request is not None:
+        keys.append((key("ip", client_ip(request)), settings.LOGIN_FAILURES_PER_IP))
+    return keys
+
+
+def login_locked(request: HttpRequest | None, username: str) -> bool:
+    return any((cache.get(key) or 0) >= limit for key, limit in _keys(request, username))
+
+
+def _failure_count(sender: Any, credentials: dict[str, Any], request: Any = None, **_: Any) -> None:
+    username = str(credentials.get("username", ""))
+    for key, _limit in _keys(request, username):
+        if not cache.add(key, 1, timeout=settings.LOGIN_LOCK_SECONDS):
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.add(key, 1, timeout=settings.LOGIN_LOCK_SECONDS)
+
+
+def connect() -> None:
+    user_login_failed.connect(_failure_count, dispatch_uid="voorproef-login-failures")
+
+
+class ThrottledModelBackend(ModelBackend):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        if username is not None and login_locked(request, username):
+            logger.warning("sign-in refused: too many failures")
+            raise PermissionDenied  # Django then reports a failed login, as for a wrong password
+        return super().authenticate(request, username=username, password=password, **kwargs)
