@@ -129,6 +129,11 @@ def test_threads_come_in_pages_of_fifty(client: Client, essay: EssayPage) -> Non
     assert "Reactie nummer 51." in second and "Reactie nummer 52." in second
     assert "Reactie nummer 50." not in second
     assert client.get(ESSAY + "reacties/3/").status_code == 404
+    feed = client.get(ESSAY + "reacties/feed/").content.decode()
+    newest = Comment.objects.get(text="Reactie nummer 52.")
+    oldest_in_feed = Comment.objects.get(text="Reactie nummer 3.")
+    assert f'href="http://127.0.0.1:8000{ESSAY}reacties/2/#reactie-{newest.pk}"' in feed
+    assert f'href="http://127.0.0.1:8000{ESSAY}#reactie-{oldest_in_feed.pk}"' in feed
     assert client.get(ESSAY + "reacties/1/")["Location"] == ESSAY + "#reacties"
 
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from voorproef.core.links import absolute_url
 
-from .models import Comment
-from .services import comment_url
+from .models import Comment, CommentSettings
+from .services import comment_pages, comments_page_path
 from .text import comment_html
 
 if TYPE_CHECKING:
@@ -24,7 +24,10 @@ class CommentFeed(Feed):
     items_shown = 50
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> EssayPage:
-        return kwargs["essay"]
+        essay: EssayPage = kwargs["essay"]
+        # Each entry links to its page of the thread: read the thread once, not per entry.
+        self._pages = comment_pages(essay, CommentSettings.load().per_page)
+        return essay
 
     def title(self, essay: EssayPage) -> str:
         return _("Comments on “%s”") % essay.title
@@ -52,7 +55,8 @@ class CommentFeed(Feed):
         return str(comment_html(comment.text))
 
     def item_link(self, comment: Comment) -> str:
-        return comment_url(comment)
+        path = comments_page_path(comment.essay, self._pages.get(comment.pk, 1))
+        return absolute_url(f"{path}#{comment.anchor}")
 
     def item_guid(self, comment: Comment) -> str:
         return absolute_url(f"{comment.essay.url}#{comment.anchor}")

@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from voorproef.core.links import absolute_url
-from voorproef.inbox.services import editors_address
-from voorproef.mail.services import mail_queue
+from voorproef.mail.services import editors_address, mail_queue
 
 from .models import Comment, CommentSettings
 from .moderation import Candidate, comment_verdict
@@ -126,6 +125,20 @@ def comment_threads(essay: EssayPage, *, preview: Comment | None = None) -> list
         parent = nodes.get(comment.parent_id) if comment.parent_id else None
         (parent.children if parent else roots).append(nodes[comment.pk])
     return roots
+
+
+def comment_pages(essay: EssayPage, per_page: int) -> dict[int, int]:
+    """The page every shown comment stands on, from one read of the thread."""
+    pages: dict[int, int] = {}
+
+    def walk(node: Node, page: int) -> None:
+        pages[node.comment.pk] = page
+        for child in node.children:
+            walk(child, page)
+
+    for position, root in enumerate(comment_threads(essay)):
+        walk(root, position // per_page + 1)
+    return pages
 
 
 def thread_page_of(comment: Comment, per_page: int) -> int:

@@ -4,15 +4,13 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from voorproef.core.links import absolute_url
-from voorproef.core.models import SiteSettings
-from voorproef.mail.services import mail_queue
+from voorproef.mail.services import editors_address, mail_queue
 
 from .models import MessageReply, ReaderMessage
 
@@ -28,10 +26,6 @@ _REPLY_REPEAT_WINDOW = timedelta(minutes=10)
 
 def _quoted(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
-
-
-def editors_address() -> str:
-    return SiteSettings.load().editors_email or settings.EDITORS_EMAIL
 
 
 def message_create(

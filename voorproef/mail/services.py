@@ -34,10 +34,16 @@ def _sender(site: SiteSettings) -> str:
     return settings.DEFAULT_FROM_EMAIL
 
 
+def editors_address(site: SiteSettings | None = None) -> str:
+    """Where mail for the editors goes: the site setting, else EDITORS_EMAIL."""
+    site = site or SiteSettings.load()
+    return site.editors_email or settings.EDITORS_EMAIL
+
+
 def reply_address(site: SiteSettings | None = None) -> str:
     """Where replies to the site's mail go: the reply-to setting, else the editors."""
     site = site or SiteSettings.load()
-    return site.mail_reply_to or site.editors_email or settings.EDITORS_EMAIL
+    return site.mail_reply_to or editors_address(site)
 
 
 def _enqueue(mail_id: int, *, at: Any = None) -> None:
