@@ -108,3 +108,19 @@ def test_no_anonymous_get_sets_a_cookie(client: Client, url: str) -> None:
         response = client.get(url)
         assert response.status_code in {200, 404}
         assert not response.cookies, f"{url} set {list(response.cookies)}"
+
+
+@pytest.mark.parametrize("path", ["/nieuw-publiek-werken/", "/mijn-gegevens/", "/"])
+def test_the_length_a_page_announces_is_the_length_it_has_after_its_fresh_form_token(
+    client: Client, path: str
+) -> None:
+    # A server that trusts Content-Length cuts the page off where the header says it ends.
+    announced_once = False
+    for _ in range(2):  # rendered, then from the cache
+        response = client.get(path)
+        announced_once = announced_once or response.has_header("Content-Length")
+        assert response.status_code == 200
+        announced = response.get("Content-Length")  # a page from the cache may announce none
+        assert announced is None or int(announced) == len(response.content)
+        assert response.content.rstrip().endswith(b"</html>")
+    assert announced_once
