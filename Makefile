@@ -60,6 +60,7 @@ test: install browser lint check
 # Measurements, not tests: see bench/. Results land in var/bench/.
 bench: install
 	VAR_DIR=$(CURDIR)/var/bench-run $(BIN)/python bench/stamp.py
+	VAR_DIR=$(CURDIR)/var/bench-run $(BIN)/python bench/enumeration.py
 
 clean:
 	rm -rf $(VENV) var/test var/static var/cache

@@ -233,6 +233,8 @@ FORM_POSTS_PER_EMAIL_PER_HOUR = env_int("FORM_POSTS_PER_EMAIL_PER_HOUR", 10)
 EMAIL_CHECK_DELIVERABILITY = env_bool("EMAIL_CHECK_DELIVERABILITY", False)
 # At most this many download mails go to one address a day, whoever asks.
 DOWNLOAD_MAILS_PER_ADDRESS_PER_DAY = env_int("DOWNLOAD_MAILS_PER_ADDRESS_PER_DAY", 3)
+# And at most this many "Mijn gegevens" links.
+PRIVACY_MAILS_PER_ADDRESS_PER_DAY = env_int("PRIVACY_MAILS_PER_ADDRESS_PER_DAY", 3)
 # Essay PDFs (rendered and uploaded copies) live here, outside every public URL.
 PRIVATE_ROOT = Path(env("PRIVATE_ROOT", str(VAR_DIR / "private")))
 # Attach the PDF to the download mail when it is at most this large.
@@ -242,6 +244,8 @@ MAIL_ATTACHMENT_MAX_BYTES = env_int("MAIL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024
 EDITORS_EMAIL = env("EDITORS_EMAIL")
 # Retention (voorproef.privacy): how long personal data is kept, in days.
 COMMENTS_PURGE_DAYS = env_int("COMMENTS_PURGE_DAYS", 30)  # spam and trash, after marking
+# Two comments from one network or address this close together: the second is refused.
+COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
 RETENTION_NETWORK_DAYS = env_int("RETENTION_NETWORK_DAYS", 30)
 RETENTION_UNCONFIRMED_DAYS = env_int("RETENTION_UNCONFIRMED_DAYS", 7)
 RETENTION_MAIL_DAYS = env_int("RETENTION_MAIL_DAYS", 90)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("voorproef.downloads.urls")),
     path("", include("voorproef.inbox.urls")),
     path("", include("voorproef.comments.urls")),
+    path("", include("voorproef.privacy.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

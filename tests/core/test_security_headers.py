@@ -17,6 +17,11 @@ PUBLIC = [
     "/nieuw-publiek-werken/bericht/verstuurd/",
     "/nieuw-publiek-werken/reacties/feed/",
     "/feed/",
+    "/privacy/",
+    "/mijn-gegevens/",
+    "/mijn-gegevens/verstuurd/",
+    "/mijn-gegevens/een-link-die-niemand-kreeg/",
+    "/sitemap.xml",
     "/robots.txt",
     "/pagina-die-niet-bestaat/",
 ]

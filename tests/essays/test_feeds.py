@@ -27,7 +27,7 @@ def test_the_atom_feed_lists_the_essay_with_its_address_and_authors(
     assert "institutionele machteloosheid" in (entry.findtext(f"{ATOM}summary") or "")
 
 
-def test_the_sitemap_lists_home_and_essay_at_the_site_address(
+def test_the_sitemap_lists_home_essay_and_privacy_statement_at_the_site_address(
     client: Client, essay: EssayPage
 ) -> None:
     response = client.get("/sitemap.xml")
@@ -41,6 +41,7 @@ def test_the_sitemap_lists_home_and_essay_at_the_site_address(
     assert locations == [
         "http://127.0.0.1:8000/",
         "http://127.0.0.1:8000/nieuw-publiek-werken/",
+        "http://127.0.0.1:8000/privacy/",
     ]
 
 

@@ -17,6 +17,7 @@ from voorproef.downloads.models import Consent, DownloadRequest
 from voorproef.essays.models import EssayPage
 from voorproef.inbox.models import ReaderMessage
 from voorproef.mail.models import OutgoingMail
+from voorproef.privacy.models import AccessLink
 from voorproef.privacy.services import retention_purge
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +132,23 @@ def test_the_purge_command_says_what_it_did(essay: EssayPage) -> None:
     call_command("purge", stdout=out)
     assert "spam and trash deleted: 1" in out.getvalue()
     assert "networks cleared: 0" in out.getvalue()
+
+
+def test_a_my_data_link_and_its_mail_go_once_the_link_is_dead(client: Client) -> None:
+    client.post(
+        "/mijn-gegevens/",
+        {"email": "nobody@example.nl", "form_token": form_token()},
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    mail = OutgoingMail.objects.get(kind="privacy-access")
+    OutgoingMail.objects.filter(pk=mail.pk).update(status="sent", sent_at=timezone.now())
+    assert retention_purge()["access_mails_deleted"] == 0  # the link still works
+
+    AccessLink.objects.update(
+        created_at=timezone.now() - timedelta(hours=25),
+        expires_at=timezone.now() - timedelta(hours=1),
+    )
+    _age(OutgoingMail, mail.pk, 2)
+    done = retention_purge()
+    assert done["access_links_deleted"] == 1 and done["access_mails_deleted"] == 1
+    assert not OutgoingMail.objects.filter(to="nobody@example.nl").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Paginator
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 def _preview(essay: EssayPage, key: str) -> Comment | None:
     """The comment whose key is in the address: shown to its author while it is held."""
     pk = key.split(":", 1)[0]
-    if not pk.isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", pk):
         return None
     comment = essay.comments.filter(pk=int(pk)).first()
     if comment is None or not services.author_key_check(comment, key):
@@ -37,7 +38,7 @@ def discussion_context(essay: EssayPage, request: HttpRequest, *, page: int) -> 
     open_ = services.comments_open(essay, site)
 
     reply_to = None
-    if open_ and (target := request.GET.get("antwoord", "")).isdigit():
+    if open_ and re.fullmatch(r"[0-9]{1,18}", target := request.GET.get("antwoord", "")):
         reply_to = essay.comments.filter(pk=int(target), status=Comment.Status.APPROVED).first()
         if reply_to is not None and reply_to.depth >= site.thread_depth:
             reply_to = None

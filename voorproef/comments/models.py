@@ -106,7 +106,8 @@ class Comment(models.Model):
     )
     depth = models.PositiveSmallIntegerField(_("depth"), default=1, editable=False)
     name = models.CharField(_("name"), max_length=245)
-    email = models.EmailField(_("email address"), max_length=100)
+    # Empty once its author had their data erased and the comment stayed, anonymised.
+    email = models.EmailField(_("email address"), max_length=100, blank=True)
     url = models.URLField(_("website"), max_length=200, blank=True)
     text = models.TextField(_("comment"))
     status = models.CharField(

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from voorproef.core.links import absolute_url
+from voorproef.core.links import absolute_url, signed_id_link, signed_id_read
 from voorproef.mail.services import editors_address, mail_queue
 
 from .models import Comment, CommentSettings
@@ -27,7 +27,6 @@ logger = logging.getLogger(__name__)
 
 EDIT_WINDOW = timedelta(minutes=10)
 PREVIEW_SECONDS = 3600
-FLOOD_SECONDS = 15
 MODERATION_LINK_DAYS = 30
 ADMIN_EDIT_URL = "wagtailsnippets_comments_comment:edit"
 _KEY_SALT = "voorproef.comment-key"
@@ -89,16 +88,11 @@ def moderation_token_read(token: str) -> tuple[Comment, str] | None:
 
 
 def unsubscribe_link(comment: Comment) -> str:
-    # The comment's number, not the address: a link ends up in logs.
-    token = signing.dumps(comment.pk, salt=_UNSUBSCRIBE_SALT, compress=False)
-    return absolute_url(reverse("comment_unsubscribe", args=[token]))
+    return signed_id_link("comment_unsubscribe", comment.pk, salt=_UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_token_read(token: str) -> int | None:
-    try:
-        return int(signing.loads(token, salt=_UNSUBSCRIBE_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
+    return signed_id_read(token, salt=_UNSUBSCRIBE_SALT)
 
 
 # -- the thread -----------------------------------------------------------------------------------
@@ -226,7 +220,7 @@ def comment_create(
         if comment.status == Comment.Status.PENDING:
             _moderators_mail(comment)
     for key in flood_keys:
-        cache.set(key, 1, timeout=FLOOD_SECONDS)
+        cache.set(key, 1, timeout=settings.COMMENTS_FLOOD_SECONDS)
     logger.info("comment %s on %s: %s (%s)", comment.pk, essay.slug, comment.status, comment.reason)
     return comment
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -35,7 +36,7 @@ def _form_page(
     status: int = 400,
 ) -> HttpResponse:
     parent = None
-    if form.is_bound and str(form.data.get("parent", "")).isdigit():
+    if form.is_bound and re.fullmatch(r"[0-9]{1,18}", str(form.data.get("parent", ""))):
         parent = essay.comments.filter(
             pk=int(form.data["parent"]), status=Comment.Status.APPROVED
         ).first()

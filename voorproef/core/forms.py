@@ -15,14 +15,20 @@ _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A
 _TEXT_CONTROLS_ALLOWED = {"\n", "\t"}
 
 
+def line_clean(value: str, *, message: str) -> str:
+    """One line of text as it will be shown: spaces collapsed; control characters and
+    bidirectional overrides, which a name or a role never needs, refused with `message`."""
+    line = " ".join(value.split())
+    if any(unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS for ch in line):
+        raise forms.ValidationError(message)
+    return line
+
+
 def name_clean(value: str) -> str:
-    name = " ".join(value.split())
-    if any(unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS for ch in name):
-        raise forms.ValidationError(_("Your name contains characters that are not allowed."))
-    return name
+    return line_clean(value, message=str(_("Your name contains characters that are not allowed.")))
 
 
-def email_normalise(value: str) -> str:
+def email_normalise(value: str, *, max_length: int = 254) -> str:
     try:
         result = validate_email(
             value.strip(), check_deliverability=settings.EMAIL_CHECK_DELIVERABILITY
@@ -33,7 +39,13 @@ def email_normalise(value: str) -> str:
         ) from None
     # Lower case as a whole: providers ignore the case of the local part in practice, and one
     # address must count once against the per-address limits.
-    return str(result.normalized).lower()
+    normalised = str(result.normalized).lower()
+    if len(normalised) > max_length:  # some letters grow when lower-cased ("İ" → "i̇")
+        raise forms.ValidationError(
+            _("An email address can be at most %(limit_value)d characters long.")
+            % {"limit_value": max_length}
+        )
+    return normalised
 
 
 class PlainTextField(forms.CharField):
@@ -96,4 +108,6 @@ class PersonForm(forms.Form):
         return name
 
     def clean_email(self) -> str:
-        return email_normalise(self.cleaned_data["email"])
+        field = self.fields["email"]
+        limit = field.max_length if isinstance(field, forms.CharField) else None
+        return email_normalise(self.cleaned_data["email"], max_length=limit or 254)

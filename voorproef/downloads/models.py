@@ -121,7 +121,13 @@ class Consent(models.Model):
     )
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     text = models.TextField(_("text shown"))
-    version = models.CharField(_("text version"), max_length=16)
+    wording = models.ForeignKey(
+        "privacy.ConsentWording",
+        verbose_name=_("text version"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     source = models.CharField(_("source"), max_length=200)
     given_at = models.DateTimeField(_("given"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)

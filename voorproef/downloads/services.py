@@ -13,9 +13,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from voorproef.core.links import absolute_url
+from voorproef.core.links import absolute_url, signed_id_link, signed_id_read
 from voorproef.mail.models import OutgoingMail
 from voorproef.mail.services import Attachment, mail_queue, reply_address
+from voorproef.privacy.models import ConsentWording
+from voorproef.privacy.services import consent_wording
 
 from .models import Consent, DownloadRequest, EssayPdf, Reader
 from .pdf import essay_pdf_render, pdf_page_count, pdf_personal_copy
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from voorproef.essays.models import EssayPage
 
 logger = logging.getLogger(__name__)
+_UNSUBSCRIBE_SALT = "voorproef.newsletter.unsubscribe"
 
 
 class PdfNotReady(OSError):
@@ -37,10 +40,6 @@ def token_hash(raw: str) -> str:
 def _token() -> tuple[str, str]:
     raw = secrets.token_urlsafe(24)  # 192 bits
     return raw, token_hash(raw)
-
-
-def _text_version(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def _mail_allowed(reader: Reader) -> bool:
@@ -141,25 +140,50 @@ def download_request_create(
             newsletter_token_hash=newsletter_hash,
             expires_at=now + timedelta(days=essay.link_valid_days),
         )
+        consent = None
         if newsletter:
-            Consent.objects.create(
+            consent = Consent.objects.create(
                 reader=reader,
                 purpose=Consent.Purpose.NEWSLETTER,
                 text=essay.newsletter_text,
-                version=_text_version(essay.newsletter_text),
+                wording=consent_wording(
+                    purpose=ConsentWording.Purpose.NEWSLETTER, text=essay.newsletter_text
+                ),
                 source=f"download form: {essay.slug}",
                 given_at=now,
                 download_request=request,
             )
         if _mail_allowed(reader):
-            request.mail = _mail_queue(request, raw, newsletter_raw)
+            request.mail = _mail_queue(request, raw, newsletter_raw, consent)
             request.save(update_fields=["mail"])
         else:
             logger.warning("download mail not sent: address over its daily share")
     return request, raw
 
 
-def _mail_queue(request: DownloadRequest, raw: str, newsletter_raw: str | None) -> OutgoingMail:
+def newsletter_unsubscribe_link(consent: Consent) -> str:
+    return signed_id_link("newsletter_unsubscribe", consent.pk, salt=_UNSUBSCRIBE_SALT)
+
+
+def newsletter_unsubscribe_read(token: str) -> Consent | None:
+    pk = signed_id_read(token, salt=_UNSUBSCRIBE_SALT)
+    if pk is None:
+        return None
+    return Consent.objects.select_related("reader").filter(pk=pk).first()
+
+
+def newsletter_unsubscribe(*, consent: Consent) -> int:
+    """Every newsletter consent of this reader ends now; doing it twice changes nothing."""
+    return Consent.objects.filter(
+        reader_id=consent.reader_id,
+        purpose=Consent.Purpose.NEWSLETTER,
+        withdrawn_at__isnull=True,
+    ).update(withdrawn_at=timezone.now())
+
+
+def _mail_queue(
+    request: DownloadRequest, raw: str, newsletter_raw: str | None, consent: Consent | None
+) -> OutgoingMail:
     essay = request.essay
     direct = request.mode == DownloadRequest.Mode.DIRECT
     # Its size, not its bytes. Not made yet: attach it anyway; the mail waits for it.
@@ -181,11 +205,21 @@ def _mail_queue(request: DownloadRequest, raw: str, newsletter_raw: str | None) 
             if newsletter_raw
             else ""
         ),
+        "newsletter_unsubscribe_link": newsletter_unsubscribe_link(consent) if consent else "",
     }
+    headers = (
+        {
+            "List-Unsubscribe": f"<{context['newsletter_unsubscribe_link']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        if consent
+        else {}
+    )
     return mail_queue(
         kind="download" if direct else "download-confirm",
         to=request.reader.email,
         context=context,
+        headers=headers,
         attachments=[{"builder": "download-pdf", "id": request.pk}] if attach else [],
     )
 

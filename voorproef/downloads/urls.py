@@ -10,4 +10,9 @@ urlpatterns = [
     path(
         "nieuwsbrief/bevestigen/<str:token>/", views.newsletter_confirm, name="newsletter_confirm"
     ),
+    path(
+        "nieuwsbrief/afmelden/<str:token>/",
+        views.newsletter_unsubscribe,
+        name="newsletter_unsubscribe",
+    ),
 ]

@@ -135,3 +135,19 @@ def newsletter_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return private(
         TemplateResponse(request, "downloads/newsletter_confirm.html", {"page": download.essay})
     )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def newsletter_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """No more newsletter. GET shows a button; POST acts, including the one-click POST a mail
+    program sends (RFC 8058) without browser headers: it only ever turns mail off."""
+    consent = services.newsletter_unsubscribe_read(token)
+    if consent is None:
+        raise Http404
+    done = request.method == "POST"
+    if done:
+        services.newsletter_unsubscribe(consent=consent)
+    return private(
+        TemplateResponse(request, "downloads/newsletter_unsubscribe.html", {"done": done})
+    )

@@ -71,7 +71,7 @@ class ConsentViewSet(ModelViewSet):
         "email",
         "purpose",
         "text",
-        "version",
+        "wording",
         "confirmed_at",
         "withdrawn_at",
         "source",

@@ -36,7 +36,7 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["essays.EssayPage"]
+    subpage_types = ["essays.EssayPage", "privacy.PrivacyPage"]
     max_count = 1
     essays_per_page = 20
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from voorproef.core.forms import PersonForm, PlainTextField
+from voorproef.core.forms import PersonForm, PlainTextField, line_clean
 
 from .models import ReaderMessage
 
@@ -57,7 +57,10 @@ class MessageForm(PersonForm):
         super().__init__(*args, **kwargs)
 
     def clean_organisation(self) -> str:
-        return " ".join(self.cleaned_data["organisation"].split())
+        return line_clean(
+            self.cleaned_data["organisation"],
+            message=str(_("Your organisation or role contains characters that are not allowed.")),
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -40,6 +40,14 @@ class ReaderMessage(models.Model):
     consent_text = models.TextField(
         _("consent as shown"), blank=True, help_text=_("The exact words the writer agreed to.")
     )
+    consent_wording = models.ForeignKey(
+        "privacy.ConsentWording",
+        verbose_name=_("text version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     consent_withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True

@@ -4,18 +4,20 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from voorproef.core.links import absolute_url
+from voorproef.core.links import absolute_url, signed_id_link, signed_id_read
 from voorproef.mail.services import editors_address, mail_queue
 
 from .models import MessageReply, ReaderMessage
 
 if TYPE_CHECKING:
     from voorproef.essays.models import EssayPage
+
+from voorproef.privacy.models import ConsentWording
+from voorproef.privacy.services import consent_wording
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +53,11 @@ def message_create(
             text=text,
             consent=consent,
             consent_text=consent_text if consent else "",
+            consent_wording=(
+                consent_wording(purpose=ConsentWording.Purpose.PUBLICATION, text=consent_text)
+                if consent
+                else None
+            ),
             ip_network=ip_network,
             user_agent=user_agent[:300],
         )
@@ -125,14 +132,12 @@ def message_restore(*, message: ReaderMessage) -> None:
 
 
 def withdraw_link(message: ReaderMessage) -> str:
-    token = signing.dumps(message.pk, salt=_WITHDRAW_SALT, compress=False)
-    return absolute_url(reverse("inbox_consent_withdraw", args=[token]))
+    return signed_id_link("inbox_consent_withdraw", message.pk, salt=_WITHDRAW_SALT)
 
 
 def message_by_withdraw_token(token: str) -> ReaderMessage | None:
-    try:
-        pk = int(signing.loads(token, salt=_WITHDRAW_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
+    pk = signed_id_read(token, salt=_WITHDRAW_SALT)
+    if pk is None:
         return None
     return ReaderMessage.objects.select_related("essay").filter(pk=pk).first()
 

@@ -1,18 +1,436 @@
-"""Personal data is kept no longer than the README says: one purge for every app."""
+"""What the site holds about an address, across every app: shown, exported, withdrawn and
+erased on the reader's own request; and kept no longer than the README says."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import json
 import logging
 import secrets
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from voorproef.core.caching import page_cache_purge
+from voorproef.core.links import absolute_url
+from voorproef.mail.services import mail_queue
+
+from .models import AccessLink, ConsentWording, DataRequest, PrivacyPage, PrivacySettings
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from voorproef.comments.models import Comment
+    from voorproef.downloads.models import Consent, DownloadRequest, Reader
+    from voorproef.inbox.models import ReaderMessage
+    from voorproef.mail.models import OutgoingMail
 
 logger = logging.getLogger(__name__)
 _VOID = "void:"
+ACCESS_LINK_HOURS = 24
+ACCESS_MAIL = "privacy-access"
+
+
+# -- consent texts --------------------------------------------------------------------------------
+
+
+def consent_wording(*, purpose: str, text: str) -> ConsentWording:
+    """The version of this consent text: the one on record, or the next version number."""
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    for _attempt in range(3):
+        found = ConsentWording.objects.filter(purpose=purpose, digest=digest).first()
+        if found is not None:
+            return found
+        latest = ConsentWording.objects.filter(purpose=purpose).aggregate(v=Max("version"))["v"]
+        try:
+            with transaction.atomic():
+                return ConsentWording.objects.create(
+                    purpose=purpose, version=(latest or 0) + 1, text=text, digest=digest
+                )
+        except IntegrityError:  # another request recorded it (or took the number) just now
+            continue
+    raise RuntimeError("could not record a consent text")
+
+
+# -- what is held about an address ----------------------------------------------------------------
+
+
+@dataclass
+class Holdings:
+    email: str
+    reader: Reader | None = None
+    requests: list[DownloadRequest] = field(default_factory=list)
+    consents: list[Consent] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    messages: list[ReaderMessage] = field(default_factory=list)
+    mails: list[OutgoingMail] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing but the mails that carried a link to this overview."""
+        return not (
+            self.reader
+            or self.comments
+            or self.messages
+            or any(mail.kind != ACCESS_MAIL for mail in self.mails)
+        )
+
+
+def holdings_find(email: str) -> Holdings:
+    """Everything stored under an address (compared without regard to case)."""
+    from voorproef.comments.models import Comment
+    from voorproef.downloads.models import Reader
+    from voorproef.inbox.models import ReaderMessage
+    from voorproef.mail.models import OutgoingMail
+
+    reader = Reader.objects.filter(email__iexact=email).first()
+    return Holdings(
+        email=email,
+        reader=reader,
+        requests=list(reader.requests.select_related("essay").order_by("created_at"))
+        if reader
+        else [],
+        consents=list(reader.consents.select_related("wording").order_by("given_at"))
+        if reader
+        else [],
+        comments=list(
+            Comment.objects.filter(email__iexact=email).select_related("essay").order_by("pk")
+        ),
+        messages=list(
+            ReaderMessage.objects.filter(email__iexact=email)
+            .select_related("essay", "consent_wording")
+            .prefetch_related("replies")
+            .order_by("pk")
+        ),
+        mails=list(OutgoingMail.objects.filter(to__iexact=email).order_by("pk")),
+    )
+
+
+def _when(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def holdings_export(holdings: Holdings) -> dict[str, list[dict[str, Any]]]:
+    """All of it, as plain data: what the reader typed, what they agreed to, what happened."""
+    return {
+        "download_requests": [
+            {
+                "essay": r.essay.title,
+                "name": r.name,
+                "requested_at": _when(r.created_at),
+                "delivery": r.mode,
+                "address_confirmed_at": _when(r.confirmed_at),
+                "link_valid_until": _when(r.expires_at),
+                "downloads": r.download_count,
+                "last_download_at": _when(r.last_download_at),
+                "network": r.ip_network,
+                "browser": r.user_agent,
+            }
+            for r in holdings.requests
+        ],
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "text": c.text,
+                "text_version": c.wording.version if c.wording else None,
+                "source": c.source,
+                "given_at": _when(c.given_at),
+                "confirmed_at": _when(c.confirmed_at),
+                "withdrawn_at": _when(c.withdrawn_at),
+            }
+            for c in holdings.consents
+        ],
+        "comments": [
+            {
+                "essay": c.essay.title,
+                "name": c.name,
+                "website": c.url,
+                "text": c.text,
+                "status": c.status,
+                "posted_at": _when(c.created_at),
+                "edited_at": _when(c.edited_at),
+                "mail_me_replies": c.notify_replies,
+                "network": c.ip_network,
+                "browser": c.user_agent,
+            }
+            for c in holdings.comments
+        ],
+        "messages": [
+            {
+                "essay": m.essay.title,
+                "name": m.name,
+                "organisation": m.organisation,
+                "text": m.text,
+                "received_at": _when(m.created_at),
+                "publication_consent": m.consent,
+                "consent_text": m.consent_text,
+                "consent_text_version": m.consent_wording.version if m.consent_wording else None,
+                "consent_withdrawn_at": _when(m.consent_withdrawn_at),
+                "published": m.published,
+                "published_title": m.public_title if m.published else "",
+                "published_text": m.shown_text if m.published else "",
+                "replies": [
+                    {"sent_at": _when(reply.created_at), "text": reply.text}
+                    for reply in m.replies.all()
+                ],
+                "network": m.ip_network,
+                "browser": m.user_agent,
+            }
+            for m in holdings.messages
+        ],
+        "mails": [
+            {
+                "kind": mail.kind,
+                "subject": mail.subject,
+                "status": mail.status,
+                "created_at": _when(mail.created_at),
+                "sent_at": _when(mail.sent_at),
+                "text": mail.body_text,
+            }
+            for mail in holdings.mails
+        ],
+    }
+
+
+def holdings_json(holdings: Holdings) -> str:
+    data = {"address": holdings.email, "exported_at": timezone.now(), **holdings_export(holdings)}
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+
+
+EXPORT_KINDS = ("download_requests", "consents", "comments", "messages", "mails")
+
+
+def holdings_csv(holdings: Holdings, kind: str) -> str:
+    rows = holdings_export(holdings)[kind]
+    out = io.StringIO()
+    if rows:
+        columns = [key for key in rows[0] if not isinstance(rows[0][key], list)]
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return out.getvalue()
+
+
+# -- the reader's link ----------------------------------------------------------------------------
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def access_link_send(*, email: str) -> None:
+    """Mail a link to what is held about this address, whether or not anything is: the
+    answer, and the work done, never tell a visitor whether an address is known."""
+    now = timezone.now()
+    raw = secrets.token_urlsafe(24)
+    recent = AccessLink.objects.filter(email=email, created_at__gte=now - timedelta(days=1))
+    over_share = recent.count() >= settings.PRIVACY_MAILS_PER_ADDRESS_PER_DAY
+    with transaction.atomic():
+        DataRequest.objects.create(
+            kind=DataRequest.Kind.ACCESS,
+            channel=DataRequest.Channel.READER,
+            received_at=now,
+            answered_at=None if over_share else now,
+        )
+        if over_share:
+            logger.warning("privacy link not sent: address over its daily share")
+            return
+        AccessLink.objects.create(
+            email=email,
+            token_hash=_hash(raw),
+            created_at=now,
+            expires_at=now + timedelta(hours=ACCESS_LINK_HOURS),
+        )
+        mail_queue(
+            kind=ACCESS_MAIL,
+            to=email,
+            context={
+                "link": absolute_url(reverse("privacy_overview", args=[raw])),
+                "hours": ACCESS_LINK_HOURS,
+            },
+        )
+
+
+def access_link_read(raw: str) -> AccessLink | None:
+    """The link behind a token, expired or not; None for a token nobody was given."""
+    return AccessLink.objects.filter(token_hash=_hash(raw)).first()
+
+
+def data_request_log(
+    *,
+    kind: str,
+    channel: str,
+    summary: dict[str, int] | None = None,
+    handled_by: User | None = None,
+    received_at: Any = None,
+    note: str = "",
+) -> DataRequest:
+    now = timezone.now()
+    return DataRequest.objects.create(
+        kind=kind,
+        channel=channel,
+        received_at=received_at or now,
+        answered_at=now,
+        handled_by=handled_by,
+        summary=summary or {},
+        note=note,
+    )
+
+
+# -- withdrawing and erasing ----------------------------------------------------------------------
+
+
+def newsletter_withdraw(*, holdings: Holdings) -> int:
+    """No more newsletter for this address: every newsletter consent ends now."""
+    from voorproef.downloads.models import Consent
+
+    if holdings.reader is None:
+        return 0
+    return Consent.objects.filter(
+        reader=holdings.reader, purpose=Consent.Purpose.NEWSLETTER, withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now())
+
+
+def publication_withdraw(*, holdings: Holdings, message_id: int) -> bool:
+    """Take back the consent to publish one experience; off the page at once."""
+    from voorproef.inbox.services import message_consent_withdraw
+
+    message = next((m for m in holdings.messages if m.pk == message_id), None)
+    if message is None or not message.consent:
+        return False
+    message_consent_withdraw(message=message)
+    return True
+
+
+def holdings_erase(
+    *,
+    email: str,
+    delete_comments: bool,
+    channel: str,
+    handled_by: User | None = None,
+    received_at: Any = None,
+    note: str = "",
+) -> DataRequest:
+    """Erase what is held about an address: requests, consents, messages and mail deleted;
+    comments anonymised, or deleted when asked and the editors allow it; published
+    experiences leave the page. The log keeps numbers, nothing personal."""
+    from voorproef.comments.models import Comment
+    from voorproef.downloads.models import Reader
+    from voorproef.inbox.models import ReaderMessage
+    from voorproef.mail.models import OutgoingMail
+
+    delete_comments = delete_comments and PrivacySettings.load().comments_deletable
+    with transaction.atomic():
+        readers = Reader.objects.filter(email__iexact=email)
+        messages = ReaderMessage.objects.filter(email__iexact=email)
+        comments = Comment.objects.filter(email__iexact=email)
+        page_changes = (
+            messages.filter(published=True).exists()
+            or comments.filter(status=Comment.Status.APPROVED).exists()
+        )
+        # Mail that was about this reader (to the editors, with their words) goes too.
+        mail_ids = {
+            *messages.exclude(mail=None).values_list("mail", flat=True),
+            *readers.values_list("requests__mail", flat=True),
+        } - {None}
+        mails = OutgoingMail.objects.filter(
+            Q(to__iexact=email) | Q(pk__in=mail_ids) | Q(body_text__icontains=email)
+        ).exclude(status=OutgoingMail.Status.SENDING)  # a worker holds it; the purge clears it
+
+        summary = {
+            "download_requests": readers.aggregate(n=Count("requests"))["n"] or 0,
+            "consents": readers.aggregate(n=Count("consents"))["n"] or 0,
+            "messages": messages.count(),
+            "mails": mails.count(),
+        }
+        if delete_comments:
+            summary["comments_deleted"] = comments.delete()[1].get("comments.Comment", 0)
+        else:
+            with translation.override(settings.LANGUAGE_CODE):  # the page's, not the admin's
+                anonymous = _("Anonymous")
+            summary["comments_anonymised"] = comments.update(
+                name=anonymous,
+                email="",
+                url="",
+                ip_network="",
+                user_agent="",
+                notify_replies=False,
+                edited_at=None,
+            )
+        messages.delete()
+        readers.delete()
+        mails.delete()
+        AccessLink.objects.filter(email__iexact=email).delete()
+        entry = data_request_log(
+            kind=DataRequest.Kind.ERASURE,
+            channel=channel,
+            summary=summary,
+            handled_by=handled_by,
+            received_at=received_at,
+            note=note,
+        )
+        if page_changes:
+            transaction.on_commit(lambda: page_cache_purge(reason="data erased"))
+    logger.info("erased an address's data: %s", summary)
+    return entry
+
+
+# -- the privacy statement ------------------------------------------------------------------------
+
+
+def privacy_statement_text() -> str:
+    """A privacy statement written from what the site stores and the retention settings, in
+    the site's language, as rich text an editor can go on editing."""
+    from voorproef.core.models import SiteSettings
+    from voorproef.mail.services import reply_address
+
+    site = SiteSettings.load()
+    context = {
+        "publisher": site.publisher_name or settings.WAGTAIL_SITE_NAME,
+        "contact": reply_address(site),
+        "my_data": reverse("privacy_access"),
+        "unconfirmed_days": settings.RETENTION_UNCONFIRMED_DAYS,
+        "purge_days": settings.COMMENTS_PURGE_DAYS,
+        "network_days": settings.RETENTION_NETWORK_DAYS,
+        "mail_days": settings.RETENTION_MAIL_DAYS,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string("privacy/statement_default.html", context).strip()
+
+
+def privacy_page_ensure() -> PrivacyPage | None:
+    """Publish the privacy statement under the home page when there is none yet, and link it
+    from every form; None when there is one already (or no home page to put it under)."""
+    from voorproef.core.models import SiteSettings
+    from voorproef.essays.models import HomePage
+
+    home = HomePage.objects.first()
+    if home is None or PrivacyPage.objects.exists():
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        page = PrivacyPage(title=_("Privacy statement"), slug="privacy")
+    page.body = privacy_statement_text()
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    site = SiteSettings.load()
+    if site.privacy_page_id is None:
+        site.privacy_page = page
+        site.save(update_fields=["privacy_page"])
+    return page
+
+
+# -- retention ------------------------------------------------------------------------------------
 
 
 def _networks_clear(since: timedelta) -> int:
@@ -54,6 +472,18 @@ def _mail_bodies_clear(since: timedelta) -> int:
     )
 
 
+def _access_mails_delete() -> int:
+    """A mail with a link to "Mijn gegevens" is kept until its link is dead: it was sent to
+    whoever's address was typed in, known or not."""
+    from voorproef.mail.models import OutgoingMail
+
+    cutoff = timezone.now() - timedelta(hours=ACCESS_LINK_HOURS)
+    old = OutgoingMail.objects.filter(kind=ACCESS_MAIL, created_at__lt=cutoff).exclude(
+        status__in=[OutgoingMail.Status.QUEUED, OutgoingMail.Status.SENDING]
+    )
+    return int(old.delete()[0])
+
+
 def _expired_tokens_invalidate(since: timedelta) -> int:
     """A personal link stops meaning anything some time after it expired (until then it
     leads to the page that offers a fresh one): its stored hash is replaced by the hash of a
@@ -89,6 +519,10 @@ def retention_purge() -> dict[str, int]:
         "expired_links_invalidated": _expired_tokens_invalidate(
             timedelta(days=settings.RETENTION_NETWORK_DAYS)
         ),
+        "access_links_deleted": AccessLink.objects.filter(expires_at__lt=timezone.now()).delete()[
+            0
+        ],
+        "access_mails_deleted": _access_mails_delete(),
     }
     if any(done.values()):
         logger.info("retention purge: %s", done)

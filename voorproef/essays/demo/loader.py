@@ -19,6 +19,8 @@ from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 from wagtail.models import Page, Site
 
+from voorproef.privacy.services import privacy_page_ensure
+
 from ..models import EssayAuthor, EssayPage, HomePage
 from .illustrations import ILLUSTRATIONS, render_png
 
@@ -185,6 +187,7 @@ def demo_load() -> EssayPage | None:
     essay.authors.set([EssayAuthor(name=name) for name in AUTHORS])
     home.add_child(instance=essay)
     essay.save_revision().publish()
+    privacy_page_ensure()
 
     # Render the image sizes now, so the first reader does not wait for them.
     specs = [expanded for spec in RENDITIONS for expanded in Filter.expand_spec(spec)]

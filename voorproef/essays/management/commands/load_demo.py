@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from voorproef.essays.demo.loader import demo_load
+from voorproef.privacy.services import privacy_page_ensure
 
 
 class Command(BaseCommand):
@@ -14,5 +15,7 @@ class Command(BaseCommand):
         essay = demo_load()
         if essay is None:
             self.stdout.write("The demo essay is there already.")
+            if privacy_page_ensure() is not None:
+                self.stdout.write(self.style.SUCCESS("Published the privacy statement."))
         else:
             self.stdout.write(self.style.SUCCESS(f"Published the demo essay at {essay.url}"))

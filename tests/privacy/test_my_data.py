@@ -1,0 +1,338 @@
+"""'Mijn gegevens': a reader sees, takes, withdraws and erases what the site holds about them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.comments.helpers import approved
+from tests.support import form_token
+from voorproef.comments.models import Comment
+from voorproef.downloads.models import Consent, DownloadRequest, Reader
+from voorproef.downloads.services import download_request_create
+from voorproef.essays.models import EssayPage
+from voorproef.inbox.models import ReaderMessage
+from voorproef.inbox.services import message_create
+from voorproef.mail.models import OutgoingMail
+from voorproef.privacy.models import AccessLink, DataRequest, PrivacySettings
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/mijn-gegevens/"
+EMAIL = "anna@example.nl"
+
+
+def _ask(client: Client, email: str = EMAIL, **headers: str) -> Any:
+    return client.post(
+        PAGE,
+        {"email": email, "form_token": form_token(), "homepage": ""},
+        headers={"Sec-Fetch-Site": "same-origin", **headers},
+    )
+
+
+def _link(email: str = EMAIL) -> str:
+    """The link in the last mail to this address, as the reader clicks it."""
+    mail = OutgoingMail.objects.filter(to=email, kind="privacy-access").latest("pk")
+    match = re.search(r"https?://\S+(/mijn-gegevens/[\w-]+/)", mail.body_text)
+    assert match, mail.body_text
+    return match.group(1)
+
+
+def _reader_with_everything(essay: EssayPage) -> dict[str, Any]:
+    request, _raw = download_request_create(
+        essay=essay,
+        name="Anna de Boer",
+        email=EMAIL,
+        newsletter=True,
+        ip_network="192.0.2.0",
+        user_agent="Firefox",
+    )
+    message = message_create(
+        essay=essay,
+        name="Anna de Boer",
+        email=EMAIL,
+        organisation="Gemeente Utrecht",
+        text="Bij ons ging het net zo.",
+        consent=ReaderMessage.Consent.WITH_NAME,
+        consent_text="Jullie mogen mijn ervaring op deze pagina publiceren: met mijn naam",
+        ip_network="192.0.2.0",
+        user_agent="Firefox",
+    )
+    message.published = True
+    message.save()
+    comment = approved(essay, name="Anna", email=EMAIL, text="Mooi essay, herkenbaar.")
+    held = approved(
+        essay, name="Anna", email=EMAIL, text="Nog een gedachte.", status=Comment.Status.PENDING
+    )
+    reply = approved(essay, name="Joost", email="joost@example.nl", parent=comment, text="Eens!")
+    return {
+        "request": request,
+        "message": message,
+        "comment": comment,
+        "held": held,
+        "reply": reply,
+    }
+
+
+def test_the_page_is_in_every_footer_and_sets_no_cookie(client: Client) -> None:
+    essay_page = client.get("/nieuw-publiek-werken/").content.decode()
+    assert f'href="{PAGE}"' in essay_page and "Mijn gegevens" in essay_page
+    assert 'href="/privacy/"' in essay_page  # the privacy statement, too
+    response = client.get(PAGE)
+    assert response.status_code == 200
+    assert not response.cookies
+    assert "Mijn gegevens" in response.content.decode()
+
+
+def test_a_known_and_an_unknown_address_get_the_same_answer_and_the_same_work(
+    client: Client, essay: EssayPage
+) -> None:
+    _reader_with_everything(essay)
+    answers = []
+    for email in (EMAIL, "nobody@example.nl"):
+        with CaptureQueriesContext(connection) as queries:
+            response = _ask(client, email, REMOTE_ADDR="192.0.2.9")
+        answers.append((response.status_code, response["Location"], len(queries)))
+    assert answers[0] == answers[1]
+    assert answers[0][:2] == (302, "/mijn-gegevens/verstuurd/")
+    thanks = client.get("/mijn-gegevens/verstuurd/").content.decode()
+    assert "We hebben een link gemaild" in thanks
+    # Each address gets its own link, by mail only: nobody learns anything from the page.
+    assert OutgoingMail.objects.filter(kind="privacy-access").count() == 2
+    nothing = client.get(_link("nobody@example.nl")).content.decode()
+    assert "We bewaren niets over dit adres" in nothing
+    assert "Wis mijn gegevens" not in nothing
+
+
+def test_the_link_shows_everything_held_about_the_address(client: Client, essay: EssayPage) -> None:
+    _reader_with_everything(essay)
+    _ask(client)
+    response = client.get(_link())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "Nieuw Publiek Werken" in html and "Anna de Boer" in html
+    assert "“Houd mij per mail op de hoogte van nieuwe essays.”" in html
+    assert "(versie 1)" in html and "niet bevestigd" in html
+    assert "Mooi essay, herkenbaar." in html and "gepubliceerd" in html
+    assert "Nog een gedachte." in html and "wacht op moderatie" in html
+    assert "Bij ons ging het net zo." in html and "gepubliceerd op de pagina van het essay" in html
+    assert "Eens!" not in html  # someone else's reply is not hers
+
+
+def test_the_copy_holds_everything_as_json_and_as_csv_per_kind(
+    client: Client, essay: EssayPage
+) -> None:
+    _reader_with_everything(essay)
+    _ask(client)
+    link = _link()
+    response = client.get(link + "gegevens.json")
+    assert response["Content-Disposition"] == 'attachment; filename="mijn-gegevens.json"'
+    assert response["Cache-Control"] == "private, no-store"
+    data = json.loads(response.content)
+    assert data["address"] == EMAIL
+    assert [r["name"] for r in data["download_requests"]] == ["Anna de Boer"]
+    assert data["download_requests"][0]["network"] == "192.0.2.0"
+    assert data["consents"][0]["text"] == "Houd mij per mail op de hoogte van nieuwe essays."
+    assert data["consents"][0]["text_version"] == 1
+    assert {c["text"] for c in data["comments"]} == {"Mooi essay, herkenbaar.", "Nog een gedachte."}
+    assert data["messages"][0]["organisation"] == "Gemeente Utrecht"
+    assert data["messages"][0]["published"] is True
+    assert [m["kind"] for m in data["mails"]] == ["download", "privacy-access"]
+
+    rows = list(csv.DictReader(io.StringIO(client.get(link + "comments.csv").content.decode())))
+    assert [row["status"] for row in rows] == ["approved", "pending"]
+    assert client.get(link + "passwords.csv").status_code == 404
+    exports = DataRequest.objects.filter(kind=DataRequest.Kind.EXPORT)
+    assert exports.count() == 2 and all(e.answered_at for e in exports)
+
+
+def test_the_newsletter_consent_is_withdrawn_in_one_click(client: Client, essay: EssayPage) -> None:
+    _reader_with_everything(essay)
+    _ask(client)
+    link = _link()
+    response = client.post(
+        link, {"action": "newsletter"}, headers={"Sec-Fetch-Site": "same-origin"}
+    )
+    assert response.status_code == 302
+    assert Consent.objects.get().withdrawn_at is not None
+    html = client.get(response["Location"]).content.decode()
+    assert "je krijgt geen mail meer over nieuwe essays" in html
+    assert "ingetrokken op" in html
+    assert DataRequest.objects.filter(kind=DataRequest.Kind.WITHDRAWAL).count() == 1
+
+
+def test_withdrawing_publication_takes_the_experience_off_the_page(
+    client: Client, essay: EssayPage, committed: Any
+) -> None:
+    held = _reader_with_everything(essay)
+    assert "Bij ons ging het net zo." in client.get(essay.url).content.decode()
+    _ask(client)
+    with committed():
+        client.post(
+            _link(),
+            {"action": "publication", "message": held["message"].pk},
+            headers={"Sec-Fetch-Site": "same-origin"},
+        )
+    message = ReaderMessage.objects.get()
+    assert not message.published and message.consent == ""
+    assert "Bij ons ging het net zo." not in client.get(essay.url).content.decode()
+
+
+def test_erasing_deletes_everything_and_keeps_the_comments_without_a_name(
+    client: Client, essay: EssayPage, committed: Any, settings: Any
+) -> None:
+    settings.EDITORS_EMAIL = "redactie@example.nl"  # the editors' mail quotes her message
+    held = _reader_with_everything(essay)
+    assert "Bij ons ging het net zo." in client.get(essay.url).content.decode()  # cached
+    _ask(client)
+    link = _link()
+
+    refused = client.post(link, {"action": "erase"}, headers={"Sec-Fetch-Site": "same-origin"})
+    assert refused.status_code == 400  # the box was not ticked
+    assert "Vink het vakje aan" in refused.content.decode()
+    assert Reader.objects.exists()
+
+    with committed():
+        response = client.post(
+            link, {"action": "erase", "confirm": "on"}, headers={"Sec-Fetch-Site": "same-origin"}
+        )
+    html = response.content.decode()
+    assert response.status_code == 200 and "Je gegevens zijn gewist" in html
+    assert "2 reacties bewaard zonder je naam, adres of website" in html
+
+    assert not Reader.objects.exists() and not DownloadRequest.objects.exists()
+    assert not Consent.objects.exists() and not ReaderMessage.objects.exists()
+    assert not OutgoingMail.objects.filter(to=EMAIL).exists()
+    assert not OutgoingMail.objects.filter(body_text__contains=EMAIL).exists()
+    comment = Comment.objects.get(pk=held["comment"].pk)
+    assert (comment.name, comment.email, comment.url, comment.ip_network) == ("Anoniem", "", "", "")
+    assert comment.status == Comment.Status.APPROVED
+    assert Comment.objects.get(pk=held["reply"].pk).email == "joost@example.nl"
+    page = client.get(essay.url).content.decode()
+    assert "Mooi essay, herkenbaar." in page and "Anoniem" in page
+    assert "Bij ons ging het net zo." not in page
+
+    entry = DataRequest.objects.get(kind=DataRequest.Kind.ERASURE)
+    assert entry.summary == {
+        "download_requests": 1,
+        "consents": 1,
+        "messages": 1,
+        "mails": 3,
+        "comments_anonymised": 2,
+    }
+    logged = json.dumps(list(DataRequest.objects.values()), default=str)
+    assert "anna" not in logged.lower() and "192.0.2" not in logged
+    assert client.get(link).status_code == 404  # the link went with the rest
+
+
+def test_erasing_deletes_the_comments_when_asked_and_the_editors_allow_it(
+    client: Client, essay: EssayPage
+) -> None:
+    held = _reader_with_everything(essay)
+    _ask(client)
+    client.post(
+        _link(),
+        {"action": "erase", "confirm": "on", "delete_comments": "on"},
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    assert not Comment.objects.filter(pk__in=[held["comment"].pk, held["held"].pk]).exists()
+    reply = Comment.objects.get(pk=held["reply"].pk)
+    assert reply.parent is None  # it stands on its own
+    assert "Eens!" in client.get(essay.url).content.decode()
+
+
+def test_comments_stay_anonymised_when_the_editors_do_not_allow_deleting_them(
+    client: Client, essay: EssayPage
+) -> None:
+    settings_row = PrivacySettings.load()
+    settings_row.comments_deletable = False
+    settings_row.save()
+    held = _reader_with_everything(essay)
+    _ask(client)
+    link = _link()
+    assert 'name="delete_comments"' not in client.get(link).content.decode()
+    client.post(
+        link,
+        {"action": "erase", "confirm": "on", "delete_comments": "on"},
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    assert Comment.objects.get(pk=held["comment"].pk).name == "Anoniem"
+
+
+def test_an_expired_or_made_up_link_shows_nothing_and_offers_a_new_one(
+    client: Client, essay: EssayPage
+) -> None:
+    _reader_with_everything(essay)
+    _ask(client)
+    link = _link()
+    forged = link[:-3] + ("x" if link[-3] != "x" else "y") + link[-2:]
+    response = client.get(forged)
+    assert response.status_code == 404 and "Anna" not in response.content.decode()
+    assert client.get(forged + "gegevens.json").status_code == 404
+
+    AccessLink.objects.update(
+        created_at=timezone.now() - timedelta(hours=25),
+        expires_at=timezone.now() - timedelta(hours=1),
+    )
+    expired = client.get(link)
+    html = expired.content.decode()
+    assert expired.status_code == 410 and "Deze link is verlopen" in html
+    assert "Anna" not in html and f'href="{PAGE}"' in html
+    assert client.get(link + "gegevens.json").status_code == 410
+    client.post(
+        link, {"action": "erase", "confirm": "on"}, headers={"Sec-Fetch-Site": "same-origin"}
+    )
+    assert Reader.objects.exists()
+
+
+def test_a_post_from_another_site_through_the_link_changes_nothing(
+    client: Client, essay: EssayPage
+) -> None:
+    _reader_with_everything(essay)
+    _ask(client)
+    response = client.post(
+        _link(), {"action": "erase", "confirm": "on"}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    assert response.status_code == 403
+    assert Reader.objects.exists() and ReaderMessage.objects.exists()
+
+
+def test_an_address_gets_at_most_three_links_a_day_and_the_page_looks_the_same(
+    client: Client, settings: Any
+) -> None:
+    settings.FORM_POSTS_PER_EMAIL_PER_HOUR = 100
+    answers = {(_ask(client).status_code, _ask(client)["Location"]) for _ in range(3)}
+    assert answers == {(302, "/mijn-gegevens/verstuurd/")}
+    assert OutgoingMail.objects.filter(to=EMAIL).count() == 3
+    assert DataRequest.objects.filter(answered_at__isnull=True).count() == 3  # logged, unsent
+
+
+def test_bad_addresses_get_a_clear_message_and_nothing_is_sent(client: Client) -> None:
+    for email, expected in [
+        ("", "Vul je e-mailadres in."),
+        ("anna@", "Dit is geen geldig e-mailadres."),
+        ("a" * 300 + "@example.nl", "hoogstens 254 tekens"),
+    ]:
+        response = _ask(client, email)
+        assert response.status_code == 400
+        assert expected in response.content.decode()
+    assert not OutgoingMail.objects.exists()
+
+
+def test_a_post_of_the_address_from_another_site_is_refused(client: Client) -> None:
+    response = _ask(client, **{"Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 403
+    assert "Dit formulier kan alleen vanaf deze site worden verstuurd." in response.content.decode()
+    assert not OutgoingMail.objects.exists()

@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+import calendar
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from voorproef.core.links import absolute_url
+from voorproef.core.middleware import mark_cacheable
+
+
+def month_later(moment: datetime) -> datetime:
+    """The same day a calendar month on (or the month's last day): the AVG's answer time."""
+    year, month = (moment.year + 1, 1) if moment.month == 12 else (moment.year, moment.month + 1)
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+@register_setting(icon="lock")
+class PrivacySettings(BaseGenericSetting):
+    comments_deletable = models.BooleanField(
+        _("readers who erase their data may delete their comments too"),
+        default=True,
+        help_text=_(
+            "Otherwise their comments stay on the page, anonymised (“Anonymous”, no address, "
+            "no website), so that replies to them keep their sense."
+        ),
+    )
+
+    panels = [FieldPanel("comments_deletable")]
+
+    class Meta:
+        verbose_name = _("privacy settings")
+
+
+class ConsentWording(models.Model):
+    """One version of the words a consent was asked with. A consent points at the version the
+    reader saw; a changed text becomes a new version, and old ones are never edited."""
+
+    class Purpose(models.TextChoices):
+        NEWSLETTER = "newsletter", _("newsletter")
+        PUBLICATION = "publication", _("publication of an experience")
+
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    version = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("text shown"))
+    digest = models.CharField(max_length=64, editable=False)
+    first_shown_at = models.DateTimeField(_("first shown"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+        ordering = ["purpose", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "version"], name="wording_version_unique"),
+            models.UniqueConstraint(fields=["purpose", "digest"], name="wording_text_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} v{self.version}"
+
+
+class AccessLink(models.Model):
+    """A reader's way in to what is held about an address: a random token, stored hashed,
+    mailed to that address only, valid for a day."""
+
+    email = models.EmailField(max_length=254, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="access_link_expires_after_creation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"access link until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+
+class DataRequest(models.Model):
+    """A request about personal data and how it was answered, logged without personal data:
+    to show each one was answered within the month the AVG allows."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("access (overview sent)")
+        EXPORT = "export", _("export")
+        WITHDRAWAL = "withdrawal", _("consent withdrawn")
+        ERASURE = "erasure", _("erasure")
+
+    class Channel(models.TextChoices):
+        READER = "reader", _("by the reader, on the site")
+        EDITOR = "editor", _("by an editor, for the reader")
+
+    kind = models.CharField(_("request"), max_length=12, choices=Kind.choices)
+    channel = models.CharField(_("made"), max_length=8, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.JSONField(_("what was done"), default=dict, blank=True)
+    note = models.CharField(
+        _("note"),
+        max_length=300,
+        blank=True,
+        help_text=_("How the request came in (“letter of 3 May”). No names or addresses."),
+    )
+
+    class Meta:
+        verbose_name = _("data request")
+        verbose_name_plural = _("data requests")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.received_at:%Y-%m-%d})"
+
+    @property
+    def due_at(self) -> datetime:
+        return month_later(self.received_at)
+
+    @property
+    def in_time(self) -> bool | None:
+        """True or False once answered; None while open."""
+        if self.answered_at is None:
+            return None
+        return self.answered_at <= self.due_at
+
+
+class PrivacyPage(Page):
+    """The privacy statement: written at first from what the site stores and for how long,
+    then the editors' own."""
+
+    body = RichTextField(
+        _("text"), features=["h2", "h3", "bold", "italic", "link", "ol", "ul"], blank=True
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    parent_page_types = ["essays.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("privacy statement")
+
+    def serve(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
+        return mark_cacheable(super().serve(request, *args, **kwargs))
+
+    def canonical_url(self) -> str:
+        return absolute_url(self.get_url())

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("mijn-gegevens/", views.access_request, name="privacy_access"),
+    path("mijn-gegevens/verstuurd/", views.access_sent, name="privacy_access_sent"),
+    path("mijn-gegevens/<str:token>/", views.overview, name="privacy_overview"),
+    path("mijn-gegevens/<str:token>/gegevens.json", views.export_json, name="privacy_export_json"),
+    path("mijn-gegevens/<str:token>/<str:kind>.csv", views.export_csv, name="privacy_export_csv"),
+]
