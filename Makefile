@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run serve test lint check browser system messages bench clean
+.PHONY: install run serve test lint check browser nginx wrk system messages bench clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,22 @@ browser:
 	  else echo "Install Debian's chromium (apt-get install chromium) to run the browser tests." >&2; exit 1; fi; \
 	fi
 
+# Debian's nginx, to test the shipped config (deploy/nginx/) in front of the app; wrk for the
+# load scenarios of `make bench`.
+nginx:
+	@if [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light openssl >/dev/null; \
+	  else echo "Install Debian's nginx (apt-get install nginx-light) to run the deploy tests." >&2; exit 1; fi; \
+	fi
+
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "Install wrk (apt-get install wrk) to run the benchmark." >&2; exit 1; fi; \
+	fi
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -54,13 +70,14 @@ lint: install
 check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1
 
-test: install browser lint check
+test: install browser nginx lint check
 	VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
 
 # Measurements, not tests: see bench/. Results land in var/bench/.
-bench: install
+bench: install nginx wrk
 	VAR_DIR=$(CURDIR)/var/bench-run $(BIN)/python bench/stamp.py
 	VAR_DIR=$(CURDIR)/var/bench-run $(BIN)/python bench/enumeration.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var/test var/static var/cache

@@ -19,6 +19,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from wagtail.models import Page
 
+from voorproef.core.workers import worker_command
 from voorproef.downloads.services import essay_pdf_refresh
 from voorproef.essays.demo.loader import SLUG, demo_load
 from voorproef.essays.models import EssayPage
@@ -33,6 +34,18 @@ def _media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     media = tmp_path_factory.mktemp("media")
     with override_settings(MEDIA_ROOT=media, PRIVATE_ROOT=tmp_path_factory.mktemp("private")):
         yield media
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_task_queue() -> None:
+    """Jobs an earlier run left on RQ's queue in Redis name rows of another database."""
+    if settings.TASKS_BACKEND == "rq":
+        import django_rq
+
+        queue = django_rq.get_queue("default")
+        queue.empty()
+        for job_id in queue.scheduled_job_registry.get_job_ids():
+            queue.scheduled_job_registry.remove(job_id, delete_job=True)
 
 
 _DEMO_SNAPSHOT: list[str] = []
@@ -124,15 +137,7 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[[int], subprocess.Popen[by
         )
         log = (tmp_path / f"worker-{len(processes)}.log").open("w")
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "db_worker",
-                "--queue-name=*",
-                "--interval=0.2",
-                "--no-reload",
-                "--no-startup-delay",
-            ],
+            [sys.executable, "manage.py", *worker_command(poll_seconds=0.2)],
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -140,7 +140,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before the page cache, so a page served from the cache carries these headers too.
-    "csp.middleware.CSPMiddleware",
+    "voorproef.core.csp.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "voorproef.core.middleware.SiteLanguageMiddleware",
@@ -220,9 +220,31 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+CACHES["renditions"] = {
+    "BACKEND": "voorproef.core.caching.RenditionCache",
+    "TIMEOUT": 300,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 3600)
+# How long a caching proxy in front (deploy/nginx) may keep a public page: a publish or a new
+# comment shows after at most this long. 0: the proxy keeps nothing.
+PROXY_CACHE_SECONDS = env_int("PROXY_CACHE_SECONDS", 5)
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background tasks: in the database (db_worker), or on Redis with RQ (rqworker) when asked.
+TASKS_BACKEND = env("TASKS_BACKEND", "database")
+TASKS: dict[str, dict[str, Any]]
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # PDF rendering can take a while; RQ's default would stop a job after three minutes.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be database or rq, not {TASKS_BACKEND!r}")
 
 # Public forms: a post sooner than this after the page was shown, or later, is refused.
 FORM_MIN_SECONDS = env_int("FORM_MIN_SECONDS", 2)

@@ -124,3 +124,36 @@ def test_the_length_a_page_announces_is_the_length_it_has_after_its_fresh_form_t
         assert announced is None or int(announced) == len(response.content)
         assert response.content.rstrip().endswith(b"</html>")
     assert announced_once
+
+
+def test_a_proxy_in_front_may_keep_public_pages_for_a_few_seconds_and_nothing_private(
+    client: Client, essay: EssayPage
+) -> None:
+    for _ in range(2):  # rendered, then from the cache
+        assert client.get("/nieuw-publiek-werken/")["X-Accel-Expires"] == "5"
+    assert "X-Accel-Expires" not in client.get("/nieuw-publiek-werken/?reactie=1:x")
+    assert "X-Accel-Expires" not in client.get("/mijn-gegevens/iets/")
+    assert "X-Accel-Expires" not in client.get("/pagina-die-niet-bestaat/")
+
+
+def test_the_page_cache_can_be_turned_off(client: Client, essay: EssayPage, settings: Any) -> None:
+    settings.PAGE_CACHE_SECONDS = 0
+    for _ in range(2):
+        response = client.get("/nieuw-publiek-werken/")
+        assert response.status_code == 200 and "X-Cache" not in response
+
+
+def test_rendering_the_essay_again_writes_nothing_to_the_shared_cache(
+    client: Client, essay: EssayPage, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Writing Wagtail's image sizes back on every view made each render several times slower.
+    from django.core.cache import caches
+
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/nieuw-publiek-werken/")
+    writes: list[str] = []
+    shared = caches["default"]
+    monkeypatch.setattr(shared, "set", lambda key, *a, **k: writes.append(key))
+    monkeypatch.setattr(shared, "set_many", lambda data, *a, **k: writes.extend(data))
+    assert client.get("/nieuw-publiek-werken/").status_code == 200
+    assert writes == []

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
 from django.conf import settings
@@ -44,6 +46,35 @@ def mark_cacheable(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
+# Pages this process served lately, by key: the shared cache (files or Redis) is asked only
+# for the generation then, not for the whole page. A purge changes the key, so a copy here
+# is never served after it.
+_LOCAL: dict[str, tuple[float, Any]] = {}
+_LOCAL_MAX = 64
+_LOCAL_SECONDS = 60.0
+
+
+def _cached(key: str) -> Any:
+    now = time.monotonic()
+    if (local := _LOCAL.get(key)) is not None and local[0] > now:
+        return local[1]
+    stored = cache.get(key)
+    if stored is not None:
+        if len(_LOCAL) >= _LOCAL_MAX:
+            _LOCAL.clear()
+        _LOCAL[key] = (now + min(_LOCAL_SECONDS, settings.PAGE_CACHE_SECONDS), stored)
+    return stored
+
+
+def _proxy_cacheable(response: HttpResponseBase) -> HttpResponseBase:
+    """Tell a caching proxy in front (deploy/nginx) it may keep this page for a few seconds. Only
+    this header lets it: the proxy ignores Cache-Control, which says "no-cache" on every page
+    with a form (its token is fresh per response; a few seconds' sharing does no harm)."""
+    if settings.PROXY_CACHE_SECONDS > 0:
+        response["X-Accel-Expires"] = str(settings.PROXY_CACHE_SECONDS)
+    return response
+
+
 class PageCacheMiddleware:
     """Serves pages that opted in (see `mark_cacheable`) from the cache to anonymous readers."""
 
@@ -57,22 +88,26 @@ class PageCacheMiddleware:
         if key is None:
             return self.get_response(request)
 
-        if (stored := cache.get(key)) is not None:
+        if settings.PAGE_CACHE_SECONDS > 0 and (stored := _cached(key)) is not None:
             status, headers, content = stored
             hit = HttpResponse(content, status=status)
             for name, value in headers:
                 hit[name] = value
             hit["X-Cache"] = "HIT"
-            return hit
+            return _proxy_cacheable(hit)
 
         response = self.get_response(request)
         if self._can_store(response):
             assert isinstance(response, HttpResponse)
-            headers = [(h, response[h]) for h in _STORED_HEADERS if h in response]
-            cache.set(
-                key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS
-            )
-            response["X-Cache"] = "MISS"
+            if settings.PAGE_CACHE_SECONDS > 0:
+                headers = [(h, response[h]) for h in _STORED_HEADERS if h in response]
+                cache.set(
+                    key,
+                    (response.status_code, headers, response.content),
+                    settings.PAGE_CACHE_SECONDS,
+                )
+                response["X-Cache"] = "MISS"
+            _proxy_cacheable(response)
         return response
 
     @staticmethod

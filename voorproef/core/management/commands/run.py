@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from voorproef.core.services import editor_create_if_none
+from voorproef.core.workers import worker_command
 from voorproef.essays.models import HomePage
 
 
@@ -70,9 +71,7 @@ class Command(BaseCommand):
             ]
         else:
             web = [*manage, "runserver", f"{host}:{port}"]
-        worker = [*manage, "db_worker", "--queue-name=*"]
-        if production:
-            worker.append("--no-reload")
+        worker = [*manage, *worker_command(reload=not production)]
         return {"web": web, "worker": worker, "scheduler": [*manage, "scheduler"]}
 
     def _start(self, commands: dict[str, list[str]]) -> dict[str, subprocess.Popen[bytes]]:

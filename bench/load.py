@@ -1,0 +1,390 @@
+"""The load scenarios of `make bench`: each measured against the static-file limit of this
+machine (nginx serving a saved copy of the essay page), with the same wrk load (2 threads,
+32 connections, a warm-up, then BENCH_SECONDS).
+
+Starts the production setup (`manage.py run --production`: gunicorn, the task worker, the
+scheduler; DEBUG off) on a fresh database with the demo essay and 50 approved comments, a
+second gunicorn with the page cache off, nginx with the shipped config (deploy/nginx/) and an
+SMTP sink. Prints a table with each scenario's ratio to the static run and writes
+var/bench/load.json. BENCH_ROUNDS rounds (3); the table holds the medians.
+
+BENCH_DATABASE_URL=postgres://…/voorproef_bench runs it on PostgreSQL, in that database, which
+is dropped and created anew (never point it at a database you keep).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
+MAILS = int(os.environ.get("BENCH_MAILS", "500"))
+ESSAY = "/nieuw-publiek-werken/"
+AUTHOR = "vaste.lezer@example.nl"
+OUT = ROOT / "var" / "bench"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class _Sink:
+    """An SMTP server that counts what it is given."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.with_attachment = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.count += 1
+        if b"application/pdf" in envelope.content:
+            self.with_attachment += 1
+        return "250 OK"
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (our own server)
+        return str(response.read().decode())
+
+
+def _wait_up(url: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            _get(url)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def _manage(env: dict[str, str], *args: str, code: str = "") -> None:
+    command = [PYTHON, "manage.py", *args] if args else [PYTHON, "manage.py", "shell", "-c", code]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+_SEED = f"""
+from voorproef.comments.models import Comment
+from voorproef.essays.models import EssayPage
+essay = EssayPage.objects.get()
+Comment.objects.bulk_create(
+    Comment(essay=essay, name="Vaste Lezer", email="{AUTHOR}", status="approved",
+            text=f"Reactie nummer {{n}}: dit herken ik uit mijn eigen gemeente.")
+    for n in range(50)
+)
+"""
+
+_QUEUE_MAILS = """
+import sys
+from django.db import transaction
+from voorproef.mail.services import mail_queue
+with transaction.atomic():
+    for n in range({count}):
+        mail_queue(kind="privacy-access", to=f"bench-{{n}}@example.nl",
+                   context={{"link": "http://127.0.0.1/x/", "hours": 24}})
+"""
+
+_QUEUE_DOWNLOADS = """
+from django.db import transaction
+from voorproef.downloads.services import download_request_create
+from voorproef.essays.models import EssayPage
+essay = EssayPage.objects.get()
+with transaction.atomic():
+    for n in range({count}):
+        download_request_create(essay=essay, name=f"Lezer {{n}}", email=f"pdf-{{n}}@example.nl",
+                                newsletter=False, ip_network="", user_agent="")
+"""
+
+
+def _postgres_fresh(url: str) -> None:
+    """Drop and create the bench's database, so it starts as a new site does."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _nginx_conf(work: Path, static_dir: Path, app_port: int, ports: dict[str, int]) -> Path:
+    locations = (ROOT / "deploy" / "nginx" / "locations.conf").read_text()
+    locations = locations.replace("/srv/voorproef/var/", f"{work.parent}/var/")
+    (work / "locations.conf").write_text(locations)
+    user = "user root root;" if os.geteuid() == 0 else ""
+    conf = work / "nginx.conf"
+    conf.write_text(f"""
+daemon off; worker_processes auto; pid {work}/nginx.pid; error_log {work}/error.log; {user}
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    sendfile on; tcp_nopush on;
+    client_body_temp_path {work}/body; proxy_temp_path {work}/proxy;
+    fastcgi_temp_path {work}/fastcgi; uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
+    proxy_cache_path {work}/cache levels=1:2 keys_zone=voorproef:20m use_temp_path=off;
+    upstream voorproef {{ server 127.0.0.1:{app_port}; keepalive 32; }}
+    server {{ listen 127.0.0.1:{ports["static"]}; root {static_dir}; index index.html; }}
+    server {{ listen 127.0.0.1:{ports["nginx"]}; include {work}/locations.conf; }}
+}}
+""")
+    return conf
+
+
+def _wrk(
+    url: str,
+    *,
+    script: str = "report.lua",
+    args: tuple[str, ...] = (),
+    measured: Any = None,
+) -> dict[str, Any]:
+    """A warm-up, then the measured run. `args` go to the script (the last one is a run id,
+    made distinct per run); `measured()` is called between the two."""
+    base = ["wrk", "-t2", "-c32", "--timeout", "10s", "-s", str(ROOT / "bench" / "wrk" / script)]
+    warm = ["--", *args[:-1], args[-1] + "w"] if args else []
+    subprocess.run([*base, f"-d{WARMUP}s", url, *warm], check=True, capture_output=True)
+    if measured is not None:
+        measured()
+    extra = ["--", *args] if args else []
+    out = subprocess.run(
+        [*base, f"-d{SECONDS}s", url, *extra], check=True, capture_output=True, text=True
+    ).stdout
+    match = re.search(r"RESULT (\{.*\})", out)
+    assert match, out
+    raw = json.loads(match.group(1))
+    seconds = raw["duration_us"] / 1e6
+    return {
+        "rps": raw["requests"] / seconds,
+        "p50_ms": raw["p50_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "errors": raw["errors"],
+        "bytes": raw["bytes"] / max(raw["requests"], 1),
+        "requests": raw["requests"],
+    }
+
+
+@contextmanager
+def _process(
+    command: list[str], env: dict[str, str], log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _count(env: dict[str, str], model: str) -> int:
+    app, name = model.split(".")
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c",
+         f"from voorproef.{app}.models import {name}; print({name}.objects.count())"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return int(out.strip().splitlines()[-1])
+
+
+def _drain(sink: _Sink, target: int, timeout: float = 600) -> float:
+    """Seconds until the sink holds `target` mails."""
+    started = time.monotonic()
+    while sink.count < target:
+        if time.monotonic() - started > timeout:
+            raise RuntimeError(f"only {sink.count} of {target} mails arrived")
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def main() -> None:
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+            sys.exit(f"{tool} is missing: `make bench` installs it (make wrk nginx)")
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    OUT.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="voorproef-bench-"))
+    (work / "nginx").mkdir()
+    ports = {name: _free_port() for name in ("app", "uncached", "static", "nginx", "smtp")}
+    sink = _Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=ports["smtp"])
+    controller.start()
+
+    env = {
+        **os.environ,
+        "VAR_DIR": str(work / "var"),
+        "DEBUG": "0",
+        "SITE_URL": f"http://127.0.0.1:{ports['app']}",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "EMAIL_URL": f"smtp://127.0.0.1:{ports['smtp']}",
+        "LOG_LEVEL": "WARNING",
+        # One load generator on one address stands in for thousands of readers:
+        "FORM_POSTS_PER_IP_PER_HOUR": "1000000000",
+        "FORM_POSTS_PER_EMAIL_PER_HOUR": "1000000000",
+        "COMMENTS_FLOOD_SECONDS": "0",
+    }
+    env.pop("REDIS_URL", None)
+    if url := os.environ.get("BENCH_DATABASE_URL"):
+        env["DATABASE_URL"] = url
+        _postgres_fresh(url)
+    else:
+        env.pop("DATABASE_URL", None)
+    _manage(env, "migrate", "-v0")
+    _manage(env, "collectstatic", "--no-input", "-v0")
+    _manage(env, "load_demo")
+    _manage(env, code=_SEED)
+    database = "PostgreSQL" if "DATABASE_URL" in env else "SQLite"
+
+    uncached_env = {**env, "PAGE_CACHE_SECONDS": "0", "PROXY_CACHE_SECONDS": "0"}
+    workers = os.environ.get("WEB_CONCURRENCY") or str(2 * (os.cpu_count() or 1))
+    gunicorn = [PYTHON, "-m", "gunicorn", "voorproef.wsgi:application", "--worker-class=gthread",
+                "--threads=4", f"--workers={workers}"]  # fmt: skip
+    log = work / "server.log"
+    results: dict[str, list[dict[str, Any]]] = {}
+    with (
+        _process([PYTHON, "manage.py", "run", "--production", f"--port={ports['app']}"], env, log),
+        _process([*gunicorn, f"--bind=127.0.0.1:{ports['uncached']}"], uncached_env, log),
+    ):
+        app = f"http://127.0.0.1:{ports['app']}"
+        _wait_up(app + "/healthz")
+        _wait_up(f"http://127.0.0.1:{ports['uncached']}/healthz")
+        static_dir = work / "static-copy"
+        static_dir.mkdir()
+        page = _get(app + ESSAY)
+        (static_dir / "index.html").write_text(page)
+        conf = _nginx_conf(work / "nginx", static_dir, ports["app"], ports)
+        with _process([nginx, "-p", str(work / "nginx"), "-c", str(conf)], env, log):
+            _wait_up(f"http://127.0.0.1:{ports['nginx']}{ESSAY}")
+            token = re.search(r'name="form_token" value="([^"]+)"', page)
+            assert token, "no form token on the essay page"
+            time.sleep(2.5)  # a form posted sooner than FORM_MIN_SECONDS is refused
+            for round_ in range(1, ROUNDS + 1):
+                print(f"round {round_} of {ROUNDS}", flush=True)
+                scenarios = {
+                    "static": f"http://127.0.0.1:{ports['static']}/",
+                    "nginx": f"http://127.0.0.1:{ports['nginx']}{ESSAY}",
+                    "app": app + ESSAY,
+                    "uncached": f"http://127.0.0.1:{ports['uncached']}{ESSAY}",
+                }
+                for name, url in scenarios.items():
+                    results.setdefault(name, []).append(_wrk(url))
+                for kind, path, model in [
+                    ("download", "download/", "downloads.DownloadRequest"),
+                    ("comment", "reacties/plaatsen/", "comments.Comment"),
+                ]:
+                    counts: list[int] = []
+                    result = _wrk(
+                        app + ESSAY + path,
+                        script="post.lua",
+                        args=(kind, token.group(1), AUTHOR, f"r{round_}"),
+                        measured=lambda m=model, c=counts: c.append(_count(env, m)),
+                    )
+                    result["stored"] = _count(env, model) - counts[0]
+                    results.setdefault(f"{kind} POST", []).append(result)
+
+            # Mail: the queue the POSTs left first, then a batch without and one with the PDF.
+            _drain(sink, _count(env, "downloads.DownloadRequest"))
+            sent = sink.count
+            _manage(env, code=_QUEUE_MAILS.format(count=MAILS))
+            seconds = _drain(sink, sent + MAILS)
+            results["mail"] = [{"per_second": MAILS / seconds, "mails": MAILS}]
+            sent, count = sink.count, max(MAILS // 5, 20)
+            _manage(env, code=_QUEUE_DOWNLOADS.format(count=count))
+            seconds = _drain(sink, sent + count)
+            results["mail with PDF"] = [{"per_second": count / seconds, "mails": count}]
+
+    controller.stop()
+    locked = log.read_text(errors="replace").count("database is locked")
+    _report(results, database=database, locked=locked)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def _median(rows: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.median(row[key] for row in rows))
+
+
+def _report(results: dict[str, list[dict[str, Any]]], *, database: str, locked: int) -> None:
+    static = _median(results["static"], "rps")
+    labels = {
+        "static": "1 static file (nginx)",
+        "nginx": "2 essay via shipped nginx",
+        "app": "3 essay, app alone, cache warm",
+        "uncached": "4 essay, page cache off",
+        "download POST": "5 download POST",
+        "comment POST": "6 comment POST",
+    }
+    table: dict[str, Any] = {}
+    print(f"\n{database}, {ROUNDS} rounds of {SECONDS} s (medians), wrk -t2 -c32")
+    print(f"{'scenario':<34}{'req/s':>10}{'of static':>11}{'p50 ms':>9}{'p99 ms':>9}"
+          f"{'errors':>8}{'bytes':>8}")  # fmt: skip
+    for key, label in labels.items():
+        rows = results[key]
+        row = {
+            "rps": _median(rows, "rps"),
+            "ratio": _median(rows, "rps") / static,
+            "p50_ms": _median(rows, "p50_ms"),
+            "p99_ms": _median(rows, "p99_ms"),
+            "errors": int(sum(r["errors"] for r in rows)),
+            "bytes": _median(rows, "bytes"),
+        }
+        if "stored" in rows[0]:
+            row["stored"] = int(sum(r["stored"] for r in rows))
+            row["requests"] = int(sum(r["requests"] for r in rows))
+        table[key] = row
+        print(f"{label:<34}{row['rps']:>10.0f}{row['ratio']:>10.2%}{row['p50_ms']:>9.1f}"
+              f"{row['p99_ms']:>9.1f}{row['errors']:>8}{row['bytes']:>8.0f}")  # fmt: skip
+    stamp_file = OUT / "stamp.json"
+    if stamp_file.exists():
+        stamp = json.loads(stamp_file.read_text())
+        table["stamp"] = stamp
+        print(f"7 stamping a 50-page PDF: {json.dumps(stamp)}")
+    for key in ("mail", "mail with PDF"):
+        table[key] = results[key][0]
+        print(f"8 {key}: {results[key][0]['per_second']:.0f} mails/s ({results[key][0]['mails']})")
+    for key in ("download POST", "comment POST"):
+        row = table[key]
+        print(f"{key}: {row['stored']} stored of {row['requests']} answered")
+    print(f'"database is locked" in the server log: {locked}')
+    out = {
+        "database": database,
+        "rounds": ROUNDS,
+        "seconds": SECONDS,
+        "scenarios": table,
+        "raw": results,
+        "database_locked": locked,
+    }
+    name = "load-postgresql.json" if database == "PostgreSQL" else "load.json"
+    (OUT / name).write_text(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

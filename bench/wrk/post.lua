@@ -1,0 +1,43 @@
+-- POSTs of a public form, each with its own address (download) or its own text (comment).
+-- Arguments after `--`: form kind ("download" or "comment"), form token, author email, run id.
+local threads = {}
+local counter = 0
+
+setup = function(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+
+init = function(args)
+  kind, token, author, run = args[1], args[2], args[3], args[4]
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  wrk.headers["Sec-Fetch-Site"] = "same-origin"
+end
+
+local function escape(s)
+  return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
+
+request = function()
+  counter = counter + 1
+  local body
+  if kind == "download" then
+    body = "name=Lezer+" .. id .. "-" .. counter
+      .. "&email=" .. escape("lezer-" .. run .. "-" .. id .. "-" .. counter .. "@example.nl")
+  else
+    body = "name=Vaste+Lezer&email=" .. escape(author) .. "&url=&parent="
+      .. "&text=" .. escape("Reactie " .. run .. "-" .. id .. "-" .. counter .. ": herkenbaar.")
+  end
+  body = body .. "&homepage=&form_token=" .. escape(token)
+  return wrk.format(nil, nil, nil, body)
+end
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.status + summary.errors.timeout
+  io.write(string.format(
+    'RESULT {"requests": %d, "duration_us": %d, "bytes": %d, "errors": %d, "status_errors": %d, '
+      .. '"p50_us": %d, "p99_us": %d}\n',
+    summary.requests, summary.duration, summary.bytes, errors, summary.errors.status,
+    latency:percentile(50.0), latency:percentile(99.0)))
+end

@@ -1,0 +1,174 @@
+"""The shipped nginx config (deploy/nginx/), run by Debian's nginx in front of the live server:
+pages from its cache, forms and personal pages straight through, a publish shown in seconds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from django.conf import settings
+
+from tests.support import form_token, free_port, wait_for
+from voorproef.downloads.models import DownloadRequest
+from voorproef.essays.models import EssayPage
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "nginx"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+ESSAY = "/nieuw-publiek-werken/"
+
+
+def _locations(static: Path, media: Path) -> str:
+    text = (DEPLOY / "locations.conf").read_text()
+    assert "/srv/voorproef/var/static/" in text and "/srv/voorproef/var/media/images/" in text
+    return text.replace("/srv/voorproef/var/static/", f"{static}/").replace(
+        "/srv/voorproef/var/media/images/", f"{media}/images/"
+    )
+
+
+def _site(work: Path, upstream: str, locations: Path) -> str:
+    """voorproef.conf as shipped, with this machine's paths, certificate and ports."""
+    text = (DEPLOY / "voorproef.conf").read_text()
+    for shipped, here in [
+        ("/var/cache/nginx/voorproef", str(work / "cache")),
+        ("server 127.0.0.1:8000;", f"server {upstream};"),
+        ("/etc/nginx/voorproef/locations.conf", str(locations)),
+        ("/etc/letsencrypt/live/voorproef.example.nl/fullchain.pem", str(work / "cert.pem")),
+        ("/etc/letsencrypt/live/voorproef.example.nl/privkey.pem", str(work / "key.pem")),
+        ("listen 80;", f"listen 127.0.0.1:{free_port()};"),
+        ("listen [::]:80;", ""),
+        ("listen 443 ssl http2;", f"listen 127.0.0.1:{free_port()} ssl http2;"),
+        ("listen [::]:443 ssl http2;", ""),
+    ]:
+        assert shipped in text, shipped
+        text = text.replace(shipped, here)
+    return text
+
+
+@pytest.fixture
+def nginx(live_server: Any, tmp_path: Path) -> Iterator[str]:
+    """nginx with the shipped site (checked whole, TLS included) and, for the requests, a
+    plain-HTTP server with the shipped locations; returns its address."""
+    work = tmp_path / "nginx"
+    static, media = tmp_path / "static", Path(settings.MEDIA_ROOT)
+    for folder in (work, static, media / "images", media / "original_images"):
+        folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+         "/CN=voorproef.example.nl", "-keyout", work / "key.pem", "-out", work / "cert.pem"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    locations = work / "locations.conf"
+    locations.write_text(_locations(static, media))
+    upstream = urlsplit(str(live_server)).netloc.replace("localhost", "127.0.0.1")
+    port = free_port()
+    user = "user root root;" if os.geteuid() == 0 else ""  # workers must read the test's files
+    (work / "nginx.conf").write_text(
+        f"""
+        daemon off; worker_processes 1; pid {work}/nginx.pid; error_log {work}/error.log; {user}
+        events {{ worker_connections 256; }}
+        http {{
+            include /etc/nginx/mime.types;
+            access_log off;
+            client_body_temp_path {work}/body; proxy_temp_path {work}/proxy;
+            fastcgi_temp_path {work}/fastcgi; uwsgi_temp_path {work}/uwsgi;
+            scgi_temp_path {work}/scgi;
+            {_site(work, upstream, locations)}
+            server {{ listen 127.0.0.1:{port}; include {locations}; }}
+        }}
+        """
+    )
+    check = subprocess.run(
+        [NGINX, "-t", "-p", str(work), "-c", str(work / "nginx.conf")],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr
+    process = subprocess.Popen([NGINX, "-p", str(work), "-c", str(work / "nginx.conf")])
+    base = f"http://127.0.0.1:{port}"
+    assert wait_for(lambda: _up(base), timeout=10), (work / "error.log").read_text()
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _get(url: str, cookies: dict[str, str] | None = None) -> requests.Response:
+    return requests.get(url, cookies=cookies, timeout=10)
+
+
+def _up(base: str) -> bool:
+    try:
+        return requests.get(base + "/healthz", timeout=1).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def test_nginx_serves_the_essay_from_its_cache_whole(nginx: str) -> None:
+    first = _get(nginx + ESSAY)
+    second = _get(nginx + ESSAY)
+    assert first.headers["X-Proxy-Cache"] == "MISS" and second.headers["X-Proxy-Cache"] == "HIT"
+    assert second.text == first.text and second.text.rstrip().endswith("</html>")
+    assert "Nieuw Publiek Werken" in second.text
+    assert "X-Accel-Expires" not in second.headers  # nginx's business, not the browser's
+    assert "set-cookie" not in second.headers
+    assert second.headers["Content-Security-Policy"]  # the app's headers come along
+
+
+def test_a_publish_shows_through_nginx_within_seconds(
+    nginx: str, essay: EssayPage, settings: Any
+) -> None:
+    settings.PROXY_CACHE_SECONDS = 1
+    _get(nginx + ESSAY)
+    assert _get(nginx + ESSAY).headers["X-Proxy-Cache"] == "HIT"
+    essay.title = "Nieuw Publiek Werken, herzien"
+    essay.save_revision().publish()
+    started = time.monotonic()
+    assert wait_for(lambda: "herzien" in _get(nginx + ESSAY).text, timeout=10)
+    assert time.monotonic() - started < 4
+
+
+def test_forms_and_personal_pages_pass_through(nginx: str) -> None:
+    post = requests.post(
+        nginx + ESSAY + "download/",
+        data={"name": "Anna", "email": "anna@example.nl", "form_token": form_token()},
+        headers={"Sec-Fetch-Site": "same-origin"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert post.status_code == 302 and DownloadRequest.objects.count() == 1
+    personal = post.headers["Location"]  # the reader's own page, with "?nieuw=1"
+    for _ in range(2):
+        response = _get(nginx + personal)
+        assert response.status_code == 200 and "Anna" in response.text
+        assert response.headers["X-Proxy-Cache"] != "HIT"
+        assert response.headers["Cache-Control"] == "private, no-store"
+    for _ in range(2):
+        held = _get(nginx + ESSAY + "?reactie=1:x")
+        assert held.headers["X-Proxy-Cache"] != "HIT"
+
+
+def test_editors_go_past_the_cache(nginx: str) -> None:
+    _get(nginx + ESSAY)
+    editor = _get(nginx + ESSAY, cookies={"sessionid": "x"})
+    assert editor.headers["X-Proxy-Cache"] == "BYPASS"
+
+
+def test_static_files_for_a_year_and_no_original_uploads(nginx: str, tmp_path: Path) -> None:
+    (tmp_path / "static" / "site.0123abcd.css").write_text("body{}")
+    css = _get(nginx + "/static/site.0123abcd.css")
+    assert css.status_code == 200 and css.text == "body{}"
+    assert css.headers["Cache-Control"] == "max-age=31536000, public, immutable"
+    media = Path(settings.MEDIA_ROOT)
+    (media / "images" / "omslag.width-800.png").write_bytes(b"\x89PNG")
+    (media / "original_images" / "omslag.png").write_bytes(b"\x89PNG")
+    assert _get(nginx + "/media/images/omslag.width-800.png").status_code == 200
+    assert _get(nginx + "/media/original_images/omslag.png").status_code == 404

@@ -1,0 +1,122 @@
+"""Two app processes and two task workers on one database (PostgreSQL and Redis in CI): a
+launch's worth of download requests, a worker stopped and restarted mid-run, and not one request
+lost or mail doubled."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+from django.conf import settings
+
+from tests.support import Inbox, database_url, form_token, free_port, wait_for
+from voorproef.downloads.models import DownloadRequest
+from voorproef.essays.models import EssayPage
+from voorproef.mail.models import OutgoingMail
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUESTS = int(os.environ.get("SCALEOUT_REQUESTS", "2000"))
+
+
+@pytest.fixture
+def start_app(tmp_path: Path) -> Iterator[Callable[[int, int], subprocess.Popen[bytes]]]:
+    """gunicorn as a node runs it, on the test database, mailing through the given port."""
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def start(port: int, smtp_port: int) -> subprocess.Popen[bytes]:
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        env.update(
+            DATABASE_URL=database_url(),
+            EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+            MEDIA_ROOT=str(settings.MEDIA_ROOT),
+            PRIVATE_ROOT=str(settings.PRIVATE_ROOT),
+            SITE_URL=f"http://127.0.0.1:{port}",
+            DEBUG="0",
+            # One test client stands in for thousands of readers:
+            FORM_POSTS_PER_IP_PER_HOUR="1000000",
+        )
+        log = (tmp_path / f"app-{port}.log").open("w")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "voorproef.wsgi:application",
+             f"--bind=127.0.0.1:{port}", "--workers=2", "--worker-class=gthread", "--threads=4"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _up(port: int) -> bool:
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def test_two_nodes_and_two_workers_store_every_request_and_mail_each_once(
+    essay: EssayPage,
+    start_app: Callable[[int, int], subprocess.Popen[bytes]],
+    start_worker: Callable[[int], subprocess.Popen[bytes]],
+) -> None:
+    essay.attach_pdf = False  # the link only: this is about counting, not about PDFs
+    essay.save_revision().publish()
+    smtp_port = free_port()
+    ports = [free_port(), free_port()]
+    with Inbox(smtp_port) as inbox:
+        for port in ports:
+            start_app(port, smtp_port)
+        workers = [start_worker(smtp_port), start_worker(smtp_port)]
+        assert wait_for(lambda: all(_up(port) for port in ports), timeout=60)
+
+        session = requests.Session()
+        session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=16))
+
+        def post(n: int) -> int:
+            response = session.post(
+                f"http://127.0.0.1:{ports[n % 2]}/nieuw-publiek-werken/download/",
+                data={
+                    "name": f"Lezer {n}",
+                    "email": f"lezer-{n}@example.nl",
+                    "form_token": form_token(),
+                    "homepage": "",
+                },
+                headers={"Sec-Fetch-Site": "same-origin"},
+                allow_redirects=False,
+                timeout=60,
+            )
+            return int(response.status_code)
+
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            first = list(pool.map(post, range(REQUESTS // 3)))
+            # A deploy restarts a worker: it finishes the task at hand, and another takes over.
+            workers[0].send_signal(signal.SIGTERM)
+            assert workers[0].wait(timeout=60) is not None
+            rest = pool.map(post, range(REQUESTS // 3, REQUESTS))
+            start_worker(smtp_port)
+            statuses = Counter([*first, *rest])
+
+        assert statuses == {302: REQUESTS}
+        assert DownloadRequest.objects.count() == REQUESTS
+        assert wait_for(lambda: len(inbox.messages) >= REQUESTS, timeout=300), (
+            f"{len(inbox.messages)} of {REQUESTS} mails arrived"
+        )
+        time.sleep(3)  # room for a second copy of any mail, if one would come
+        recipients = Counter(str(message["To"]) for message in inbox.messages)
+        assert len(inbox.messages) == REQUESTS
+        assert recipients == Counter(f"lezer-{n}@example.nl" for n in range(REQUESTS))
+        assert OutgoingMail.objects.exclude(status=OutgoingMail.Status.SENT).count() == 0
