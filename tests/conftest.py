@@ -78,7 +78,8 @@ def _fresh_state(request: pytest.FixtureRequest) -> None:
             connection.creation.deserialize_db_from_string(_DEMO_SNAPSHOT[0])
             # The rows came back with their ids; PostgreSQL's sequences must move past them.
             with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                tables = [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy]
+                for sql in connection.ops.sequence_reset_sql(no_style(), tables):
                     cursor.execute(sql)
     # Every test starts with an empty cache, after the database is what it should be.
     cache.clear()
