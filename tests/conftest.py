@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -24,7 +23,7 @@ from voorproef.downloads.services import essay_pdf_refresh
 from voorproef.essays.demo.loader import SLUG, demo_load
 from voorproef.essays.models import EssayPage
 
-from .support import database_url
+from .support import process_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -127,15 +126,7 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[[int], subprocess.Popen[by
     processes: list[subprocess.Popen[bytes]] = []
 
     def start(smtp_port: int) -> subprocess.Popen[bytes]:
-        env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-        env.update(
-            DATABASE_URL=database_url(),
-            EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
-            MEDIA_ROOT=str(settings.MEDIA_ROOT),
-            PRIVATE_ROOT=str(settings.PRIVATE_ROOT),
-            MAIL_RETRY_SECONDS="1,1,1,1,1,1,1,1",
-            DEBUG="0",
-        )
+        env = process_env(smtp_port, MAIL_RETRY_SECONDS="1,1,1,1,1,1,1,1")
         log = (tmp_path / f"worker-{len(processes)}.log").open("w")
         process = subprocess.Popen(
             [sys.executable, "manage.py", *worker_command(poll_seconds=0.2)],

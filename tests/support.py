@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import socket
 import time
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.core import signing
 from django.db import connection
 
@@ -77,3 +79,18 @@ def wait_for(condition: Callable[[], bool], timeout: float = 60) -> bool:
             return True
         time.sleep(0.2)
     return False
+
+
+def process_env(smtp_port: int, **extra: str) -> dict[str, str]:
+    """The environment of a process a test starts (a worker, an app node): this test's
+    database, media and private files, mailing to the test's SMTP server, DEBUG off."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(
+        DATABASE_URL=database_url(),
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        PRIVATE_ROOT=str(settings.PRIVATE_ROOT),
+        DEBUG="0",
+        **extra,
+    )
+    return env

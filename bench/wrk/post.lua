@@ -32,12 +32,6 @@ request = function()
   body = body .. "&homepage=&form_token=" .. escape(token)
   return wrk.format(nil, nil, nil, body)
 end
-done = function(summary, latency, requests)
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
-    + summary.errors.status + summary.errors.timeout
-  io.write(string.format(
-    'RESULT {"requests": %d, "duration_us": %d, "bytes": %d, "errors": %d, "status_errors": %d, '
-      .. '"p50_us": %d, "p99_us": %d}\n',
-    summary.requests, summary.duration, summary.bytes, errors, summary.errors.status,
-    latency:percentile(50.0), latency:percentile(99.0)))
-end
+
+-- The same one-line JSON result as the GET scenarios.
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "report.lua")

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from django.conf import settings
 
-from tests.support import Inbox, database_url, form_token, free_port, wait_for
+from tests.support import Inbox, form_token, free_port, process_env, wait_for
 from voorproef.downloads.models import DownloadRequest
 from voorproef.essays.models import EssayPage
 from voorproef.mail.models import OutgoingMail
@@ -35,14 +34,9 @@ def start_app(tmp_path: Path) -> Iterator[Callable[[int, int], subprocess.Popen[
     processes: list[subprocess.Popen[bytes]] = []
 
     def start(port: int, smtp_port: int) -> subprocess.Popen[bytes]:
-        env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-        env.update(
-            DATABASE_URL=database_url(),
-            EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
-            MEDIA_ROOT=str(settings.MEDIA_ROOT),
-            PRIVATE_ROOT=str(settings.PRIVATE_ROOT),
+        env = process_env(
+            smtp_port,
             SITE_URL=f"http://127.0.0.1:{port}",
-            DEBUG="0",
             # One test client stands in for thousands of readers:
             FORM_POSTS_PER_IP_PER_HOUR="1000000",
         )
