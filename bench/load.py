@@ -147,7 +147,7 @@ http {{
     client_body_temp_path {work}/body; proxy_temp_path {work}/proxy;
     fastcgi_temp_path {work}/fastcgi; uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
     proxy_cache_path {work}/cache levels=1:2 keys_zone=voorproef:20m use_temp_path=off;
-    upstream voorproef {{ server 127.0.0.1:{app_port}; keepalive 32; }}
+    upstream voorproef {{ server 127.0.0.1:{app_port}; keepalive 32; keepalive_timeout 60s; }}
     server {{ listen 127.0.0.1:{ports["static"]}; root {static_dir}; index index.html; }}
     server {{ listen 127.0.0.1:{ports["nginx"]}; include {work}/locations.conf; }}
 }}
@@ -265,9 +265,7 @@ def main() -> None:
     database = "PostgreSQL" if "DATABASE_URL" in env else "SQLite"
 
     uncached_env = {**env, "PAGE_CACHE_SECONDS": "0", "PROXY_CACHE_SECONDS": "0"}
-    workers = os.environ.get("WEB_CONCURRENCY") or str(2 * (os.cpu_count() or 1))
-    gunicorn = [PYTHON, "-m", "gunicorn", "voorproef.wsgi:application", "--worker-class=gthread",
-                "--threads=4", f"--workers={workers}"]  # fmt: skip
+    gunicorn = [PYTHON, "-m", "gunicorn", "--config=python:voorproef.gunicorn_conf"]
     log = work / "server.log"
     results: dict[str, list[dict[str, Any]]] = {}
     with (

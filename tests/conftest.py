@@ -18,6 +18,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from wagtail.models import Page
 
+from tests.support import log_tails_print
 from voorproef.core.workers import worker_command
 from voorproef.downloads.services import essay_pdf_refresh
 from voorproef.essays.demo.loader import SLUG, demo_load
@@ -142,3 +143,4 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[[int], subprocess.Popen[by
     for process in processes:
         process.terminate()
         process.wait(timeout=20)
+    log_tails_print(tmp_path.glob("worker-*.log"))

@@ -7,9 +7,11 @@ import email
 import email.policy
 import os
 import socket
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -79,6 +81,13 @@ def wait_for(condition: Callable[[], bool], timeout: float = 60) -> bool:
             return True
         time.sleep(0.2)
     return False
+
+
+def log_tails_print(logs: Iterable[Path], lines: int = 60) -> None:
+    """The end of each log of a process a test started; pytest shows it when the test failed."""
+    for log in sorted(logs):
+        tail = log.read_text(errors="replace").splitlines()[-lines:]
+        sys.stdout.write("\n".join([f"--- {log.name} (last {len(tail)} lines)", *tail, ""]))
 
 
 def process_env(smtp_port: int, **extra: str) -> dict[str, str]:

@@ -236,12 +236,22 @@ TASKS: dict[str, dict[str, Any]]
 if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 elif TASKS_BACKEND == "rq":
-    if not REDIS_URL:
-        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL")
+    # The jobs need a Redis database of their own: a cache may be emptied (cache.clear() is a
+    # FLUSHDB) or evicted under memory pressure at any time, and the jobs would go with it.
+    TASKS_REDIS_URL = env("TASKS_REDIS_URL")
+    if not TASKS_REDIS_URL:
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=rq needs TASKS_REDIS_URL, e.g. redis://127.0.0.1:6379/2"
+        )
+    if REDIS_URL and TASKS_REDIS_URL.rstrip("/") == REDIS_URL.rstrip("/"):
+        raise ImproperlyConfigured(
+            "TASKS_REDIS_URL must name another Redis database than REDIS_URL (the cache's): "
+            "emptying or evicting the cache would lose the waiting jobs"
+        )
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     # PDF rendering can take a while; RQ's default would stop a job after three minutes.
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 600}}
     RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 else:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be database or rq, not {TASKS_BACKEND!r}")

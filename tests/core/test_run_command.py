@@ -18,7 +18,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # The suite's own database and the browser tests' switch are not the started process's.
-_NOT_PASSED_ON = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+_NOT_PASSED_ON = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "TASKS_BACKEND",
+    "TASKS_REDIS_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def _free_port() -> int:

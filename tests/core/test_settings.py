@@ -15,7 +15,13 @@ from voorproef.settings import _email_settings, _secret_key
 
 ROOT = Path(__file__).resolve().parents[2]
 # The suite's own database and the browser tests' switch are not the started process's.
-_NOT_PASSED_ON = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+_NOT_PASSED_ON = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "TASKS_BACKEND",
+    "TASKS_REDIS_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 _PRINT = """
 import json
 import re
@@ -150,6 +156,36 @@ def test_a_wrong_setting_stops_start_up_with_a_clear_message(
     result = _python({"VAR_DIR": str(tmp_path), name: value}, _PRINT % (("DEBUG",),))
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("tasks_redis_url", "message"),
+    [
+        ("", "TASKS_BACKEND=rq needs TASKS_REDIS_URL"),
+        ("redis://127.0.0.1:6379/1/", "must name another Redis database than REDIS_URL"),
+    ],
+)
+def test_rq_refuses_to_keep_its_jobs_where_the_cache_can_be_emptied(
+    tmp_path: Path, tasks_redis_url: str, message: str
+) -> None:
+    env = {"VAR_DIR": str(tmp_path), "TASKS_BACKEND": "rq", "REDIS_URL": "redis://127.0.0.1:6379/1"}
+    result = _python({**env, "TASKS_REDIS_URL": tasks_redis_url}, _PRINT % (("DEBUG",),))
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_rq_keeps_its_jobs_in_the_redis_database_named_for_them(tmp_path: Path) -> None:
+    env = {
+        "VAR_DIR": str(tmp_path),
+        "TASKS_BACKEND": "rq",
+        "REDIS_URL": "redis://127.0.0.1:6379/1",
+        "TASKS_REDIS_URL": "redis://127.0.0.1:6379/2",
+    }
+    result = _python(env, _PRINT % (("RQ_QUEUES", "CACHES"),))
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)
+    assert printed["RQ_QUEUES"]["default"]["URL"] == "redis://127.0.0.1:6379/2"
+    assert printed["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/1"
 
 
 def test_the_health_check_fails_when_the_database_is_down(tmp_path: Path) -> None:

@@ -3,15 +3,17 @@ from __future__ import annotations
 import base64
 import smtplib
 import subprocess
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import dkim
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail as django_mail
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from voorproef.essays.models import EssayPage
 from voorproef.mail.backends import dkim_sign
@@ -98,6 +100,33 @@ def test_an_unreachable_server_leaves_the_mail_queued_with_a_later_attempt(
         mail_send(mail_id=mail.pk)
     mail.refresh_from_db()
     assert (mail.status, mail.attempts) == ("failed", 3)
+
+
+def test_the_next_attempt_is_never_run_before_the_mail_is_due(
+    essay: EssayPage, smtp_fails: list[Exception], settings: Any, committed: Any
+) -> None:
+    # RQ keeps a job's time in whole seconds, cut down; a job a fraction of a second early
+    # would find the mail not due yet and leave it waiting for the next sweep.
+    settings.MAIL_RETRY_SECONDS = [1.5]
+    smtp_fails.append(ConnectionRefusedError(111, "Connection refused"))
+    mail = _queue(essay)
+    with committed():
+        mail_send(mail_id=mail.pk)
+    mail.refresh_from_db()
+    run_after = _retry_time()
+    assert mail.next_attempt_at <= run_after < mail.next_attempt_at + timedelta(seconds=1)
+
+
+def _retry_time() -> datetime:
+    """When the task backend will run the retry it holds."""
+    if django_settings.TASKS_BACKEND == "rq":
+        import django_rq
+
+        registry = django_rq.get_queue("default").scheduled_job_registry
+        return registry.get_scheduled_time(registry.get_job_ids()[-1])
+    retry = DBTaskResult.objects.filter(task_path__endswith="mail_send_task").latest("enqueued_at")
+    assert retry.run_after is not None
+    return retry.run_after
 
 
 def test_a_refused_recipient_fails_at_once(essay: EssayPage, smtp_fails: list[Exception]) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support import Inbox, form_token, free_port, process_env, wait_for
+from tests.support import Inbox, form_token, free_port, log_tails_print, process_env, wait_for
 from voorproef.downloads.models import DownloadRequest
 from voorproef.essays.models import EssayPage
 from voorproef.mail.models import OutgoingMail
@@ -42,8 +42,8 @@ def start_app(tmp_path: Path) -> Iterator[Callable[[int, int], subprocess.Popen[
         )
         log = (tmp_path / f"app-{port}.log").open("w")
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "voorproef.wsgi:application",
-             f"--bind=127.0.0.1:{port}", "--workers=2", "--worker-class=gthread", "--threads=4"],
+            [sys.executable, "-m", "gunicorn", "--config=python:voorproef.gunicorn_conf",
+             f"--bind=127.0.0.1:{port}", "--workers=2"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         processes.append(process)
@@ -53,6 +53,7 @@ def start_app(tmp_path: Path) -> Iterator[Callable[[int, int], subprocess.Popen[
     for process in processes:
         process.terminate()
         process.wait(timeout=20)
+    log_tails_print(tmp_path.glob("app-*.log"))
 
 
 def _up(port: int) -> bool:

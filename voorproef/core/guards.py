@@ -140,8 +140,9 @@ class FormTokenMiddleware:
             response.content = response.content.replace(
                 FORM_TOKEN_PLACEHOLDER.encode(), form_token_new().encode()
             )
-            if response.has_header("Content-Length"):  # set further in, for the placeholder
-                response["Content-Length"] = str(len(response.content))
+            # Announced further in for the placeholder, or not at all (a page from the cache):
+            # the real length, so no server cuts the page off or sends it in chunks.
+            response["Content-Length"] = str(len(response.content))
             # The bytes differ per response; no shared cache may keep them. A stricter rule
             # the view set (a page whose address holds a key) stays.
             if "no-store" not in response.get("Cache-Control", ""):

@@ -93,6 +93,7 @@ class PageCacheMiddleware:
             hit = HttpResponse(content, status=status)
             for name, value in headers:
                 hit[name] = value
+            hit["Content-Length"] = str(len(content))
             hit["X-Cache"] = "HIT"
             return _proxy_cacheable(hit)
 

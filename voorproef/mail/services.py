@@ -3,7 +3,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import formataddr, make_msgid
 from typing import Any
 from urllib.parse import urlsplit
@@ -46,9 +46,13 @@ def reply_address(site: SiteSettings | None = None) -> str:
     return site.mail_reply_to or editors_address(site)
 
 
-def _enqueue(mail_id: int, *, at: Any = None) -> None:
+def _enqueue(mail_id: int, *, at: datetime | None = None) -> None:
     from .tasks import mail_send_task
 
+    if at is not None and at.microsecond:
+        # RQ keeps a job's time in whole seconds, cut down: a job for 12:00:00.7 would run at
+        # 12:00:00, find the mail not yet due and leave it. A job never runs before its mail.
+        at = at.replace(microsecond=0) + timedelta(seconds=1)
     task = mail_send_task.using(run_after=at) if at else mail_send_task
     transaction.on_commit(lambda: task.enqueue(mail_id))
 

@@ -56,18 +56,12 @@ class Command(BaseCommand):
     def _commands(self, production: bool, host: str, port: int) -> dict[str, list[str]]:
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         if production:
-            workers = os.environ.get("WEB_CONCURRENCY") or str(2 * (os.cpu_count() or 1))
             web = [
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "voorproef.wsgi:application",
+                "--config=python:voorproef.gunicorn_conf",
                 f"--bind={host}:{port}",
-                f"--workers={workers}",
-                "--worker-class=gthread",
-                "--threads=4",
-                "--access-logfile=-",
-                "--graceful-timeout=10",
             ]
         else:
             web = [*manage, "runserver", f"{host}:{port}"]

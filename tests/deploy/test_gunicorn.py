@@ -1,0 +1,74 @@
+"""The app server as every node runs it (voorproef/gunicorn_conf.py) and nginx in front of it
+agree on who closes an idle connection: nginx, always, so no request meets a closing socket."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support import free_port, process_env, wait_for
+from voorproef import gunicorn_conf
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _nginx_upstream_keepalive_seconds() -> int:
+    text = (ROOT / "deploy" / "nginx" / "voorproef.conf").read_text()
+    upstream = re.search(r"upstream voorproef \{(.*?)\}", text, re.S)
+    assert upstream is not None
+    timeout = re.search(r"keepalive_timeout (\d+)s;", upstream.group(1))
+    assert timeout is not None, "the upstream block says how long nginx keeps idle connections"
+    return int(timeout.group(1))
+
+
+def test_the_app_keeps_an_idle_connection_longer_than_nginx_does() -> None:
+    assert gunicorn_conf.keepalive > _nginx_upstream_keepalive_seconds()
+
+
+def _get(connection: socket.socket) -> bytes:
+    """One request on a kept-alive connection; its whole answer, or what came before a close."""
+    connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    answer = b""
+    while True:
+        head, _, body = answer.partition(b"\r\n\r\n")
+        length = re.search(rb"(?i)content-length: *(\d+)", head)
+        if _ and length and len(body) >= int(length.group(1)):
+            return answer
+        chunk = connection.recv(4096)
+        if not chunk:
+            return answer
+        answer += chunk
+
+
+@pytest.mark.django_db(transaction=True)  # the app answers /healthz from the test database
+def test_a_connection_left_idle_for_seconds_still_answers(tmp_path: Path) -> None:
+    port = free_port()
+    log = (tmp_path / "gunicorn.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config=python:voorproef.gunicorn_conf",
+         f"--bind=127.0.0.1:{port}", "--workers=1"],
+        cwd=ROOT, env=process_env(free_port()), stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+
+        def up() -> bool:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=2) as probe:
+                    return _get(probe).startswith(b"HTTP/1.1 200")
+            except OSError:
+                return False
+
+        assert wait_for(up, timeout=60)
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+            assert _get(connection).startswith(b"HTTP/1.1 200")
+            time.sleep(3)  # longer than gunicorn's own default of 2 s
+            assert _get(connection).startswith(b"HTTP/1.1 200")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

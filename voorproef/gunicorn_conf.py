@@ -1,0 +1,19 @@
+"""How gunicorn serves Voorproef wherever it runs: `manage.py run --production`, the systemd
+unit, the bench and the scale-out test all start it with `--config=python:voorproef.gunicorn_conf`
+(a command-line option still wins, e.g. `--bind`)."""
+
+import os
+
+wsgi_app = "voorproef.wsgi:application"
+# Threads: a reader on a slow line holds a thread, not a process.
+worker_class = "gthread"
+threads = 4
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))
+# nginx keeps idle connections to the app for reuse (deploy/nginx: upstream keepalive, closed
+# after its keepalive_timeout of 60 s). The app must keep them open longer than that: with
+# gunicorn's default of 2 s, a request nginx sends just as gunicorn closes the connection is
+# reset, and nginx answers a POST that met a reset with 502 rather than send it twice.
+keepalive = 75
+# SIGTERM (a deploy, systemctl stop): requests in flight get this long to finish.
+graceful_timeout = 10
+accesslog = "-"
