@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from voorproef.core.models import NotContent
+
 
 @register_setting(icon="comment")
 class CommentSettings(BaseGenericSetting):
@@ -82,7 +84,7 @@ class CommentSettings(BaseGenericSetting):
         verbose_name = _("comment settings")
 
 
-class Comment(models.Model):
+class Comment(NotContent, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
         APPROVED = "approved", _("approved")

@@ -6,6 +6,14 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
+class NotContent:
+    """For rows that readers and the system write (requests, consents, comments, messages, logs),
+    not content that editors link to: Wagtail's reference index skips them. It would otherwise
+    queue a task for every row saved and list readers' rows among the "usages" of an essay."""
+
+    wagtail_reference_index_ignore = True
+
+
 @register_setting(icon="cog")
 class SiteSettings(BaseGenericSetting):
     """What the site says about itself, editable by editors."""

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from voorproef.core.models import NotContent
+
 
 class PrivateStorage(FileSystemStorage):
     """Files that no URL serves (essay PDFs), under PRIVATE_ROOT as it is set at each use."""
@@ -32,7 +34,7 @@ def private_storage() -> PrivateStorage:
     return _private_storage
 
 
-class Reader(models.Model):
+class Reader(NotContent, models.Model):
     """Someone who asked for an essay: one row per (normalised) address."""
 
     email = models.EmailField(_("email address"), max_length=254, unique=True)
@@ -47,7 +49,7 @@ class Reader(models.Model):
         return f"{self.name} <{self.email}>"
 
 
-class DownloadRequest(models.Model):
+class DownloadRequest(NotContent, models.Model):
     class Mode(models.TextChoices):
         DIRECT = "direct", _("download at once")
         CONFIRM = "confirm", _("confirm the address first")
@@ -110,7 +112,7 @@ class DownloadRequest(models.Model):
         return not self.expired and (self.mode == self.Mode.DIRECT or self.confirmed_at is not None)
 
 
-class Consent(models.Model):
+class Consent(NotContent, models.Model):
     """A reader's consent, with the exact words they agreed to; valid once confirmed."""
 
     class Purpose(models.TextChoices):
@@ -154,7 +156,7 @@ class Consent(models.Model):
         return self.reader.email
 
 
-class EssayPdf(models.Model):
+class EssayPdf(NotContent, models.Model):
     """The essay's base PDF for its live revision, from which personal copies are stamped."""
 
     essay = models.OneToOneField("essays.EssayPage", on_delete=models.CASCADE, related_name="pdf")

@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from voorproef.core.models import NotContent
 
-class ReaderMessage(models.Model):
+
+class ReaderMessage(NotContent, models.Model):
     """A reader's experience, sent to the authors; published on the essay only with consent."""
 
     class Status(models.TextChoices):
@@ -129,7 +131,7 @@ class ReaderMessage(models.Model):
         return self.public_text or self.text
 
 
-class MessageReply(models.Model):
+class MessageReply(NotContent, models.Model):
     """An editor's answer to a reader's message, sent through the outbox."""
 
     message = models.ForeignKey(

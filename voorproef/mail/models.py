@@ -4,8 +4,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from voorproef.core.models import NotContent
 
-class OutgoingMail(models.Model):
+
+class OutgoingMail(NotContent, models.Model):
     """One mail to one address, kept so it is never lost and never sent twice."""
 
     class Status(models.TextChoices):

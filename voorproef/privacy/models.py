@@ -16,6 +16,7 @@ from wagtail.models import Page
 
 from voorproef.core.links import absolute_url
 from voorproef.core.middleware import mark_cacheable
+from voorproef.core.models import NotContent
 
 
 def month_later(moment: datetime) -> datetime:
@@ -69,7 +70,7 @@ class ConsentWording(models.Model):
         return f"{self.get_purpose_display()} v{self.version}"
 
 
-class AccessLink(models.Model):
+class AccessLink(NotContent, models.Model):
     """A reader's way in to what is held about an address: a random token, stored hashed,
     mailed to that address only, valid for a day."""
 
@@ -94,7 +95,7 @@ class AccessLink(models.Model):
         return timezone.now() >= self.expires_at
 
 
-class DataRequest(models.Model):
+class DataRequest(NotContent, models.Model):
     """A request about personal data and how it was answered, logged without personal data:
     to show each one was answered within the month the AVG allows."""
 
