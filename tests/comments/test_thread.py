@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db.models.signals import post_init
 from django.test import Client
 from django.utils import timezone
 
@@ -135,6 +136,35 @@ def test_threads_come_in_pages_of_fifty(client: Client, essay: EssayPage) -> Non
     assert f'href="http://127.0.0.1:8000{ESSAY}reacties/2/#reactie-{newest.pk}"' in feed
     assert f'href="http://127.0.0.1:8000{ESSAY}#reactie-{oldest_in_feed.pk}"' in feed
     assert client.get(ESSAY + "reacties/1/")["Location"] == ESSAY + "#reacties"
+
+
+def test_a_page_of_the_discussion_reads_only_the_comments_it_shows(
+    client: Client, essay: EssayPage
+) -> None:
+    # An essay with thousands of comments renders one page's worth, not all of them.
+    start = timezone.now() - timedelta(days=2)
+    Comment.objects.bulk_create(
+        Comment(essay=essay, name=f"Lezer {n}", email=f"lezer{n}@example.nl",
+                text=f"Reactie nummer {n}.", status=Comment.Status.APPROVED,
+                created_at=start + timedelta(minutes=n))
+        for n in range(1, 121)
+    )  # fmt: skip
+    parent = Comment.objects.get(text="Reactie nummer 101.")
+    approved(essay, text="Een antwoord op 101.", parent=parent)
+    read: list[int] = []
+
+    def count(sender: Any, instance: Comment, **kwargs: Any) -> None:
+        read.append(instance.pk)
+
+    post_init.connect(count, sender=Comment)
+    try:
+        third = client.get(ESSAY + "reacties/3/").content.decode()
+    finally:
+        post_init.disconnect(count, sender=Comment)
+    assert "Reactie nummer 101." in third and "Een antwoord op 101." in third
+    assert "Reactie nummer 100." not in third
+    assert "121 reacties op" in third
+    assert len(read) == 21  # threads 101 to 120, and the one reply
 
 
 def test_comments_close_the_set_number_of_days_after_publication(

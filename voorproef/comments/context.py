@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest
 
 from . import services
@@ -32,9 +32,13 @@ def discussion_context(essay: EssayPage, request: HttpRequest, *, page: int) -> 
     key = request.GET.get("reactie", "")
     preview = _preview(essay, key) if key else None
     threads = services.comment_threads(essay, preview=preview)
-    paginator = Paginator(threads, site.per_page)
+    paginator: Paginator[Any] = Paginator(threads.roots, site.per_page)
     if page > paginator.num_pages:
         raise Http404
+    # The page of thread starters, then those threads in full: one page's comments are read.
+    starters = paginator.page(page)
+    nodes = services.thread_nodes(threads, list(starters))
+    shown: Page[Any] = Page(nodes, starters.number, paginator)
     open_ = services.comments_open(essay, site)
 
     reply_to = None
@@ -44,8 +48,8 @@ def discussion_context(essay: EssayPage, request: HttpRequest, *, page: int) -> 
             reply_to = None
     form = CommentForm(initial={"parent": reply_to.pk if reply_to else None})
     return {
-        "comment_count": sum(1 for c in _walk(threads) if c.status == Comment.Status.APPROVED),
-        "comment_threads": paginator.page(page),
+        "comment_count": threads.approved,
+        "comment_threads": shown,
         "comment_paginator": paginator,
         "comments_open": open_,
         "comment_form": form if open_ else None,
@@ -56,9 +60,3 @@ def discussion_context(essay: EssayPage, request: HttpRequest, *, page: int) -> 
         if preview is not None and services.author_may_edit(preview, key)
         else "",
     }
-
-
-def _walk(nodes: list[services.Node]) -> Any:
-    for node in nodes:
-        yield node.comment
-        yield from _walk(node.children)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -105,33 +106,75 @@ class Node:
     preview: bool = False
 
 
-def comment_threads(essay: EssayPage, *, preview: Comment | None = None) -> list[Node]:
-    """The approved comments as threads, oldest first, with one held comment shown to its
-    author. A reply whose parent is not shown stands as a thread of its own."""
-    comments = list(essay.comments.filter(status=Comment.Status.APPROVED))
+@dataclass
+class Threads:
+    """The discussion's shape, by comment number: the thread starters in order (oldest first),
+    each comment's replies, how many approved comments there are, and the comment shown to its
+    author (with its links to edit). Read from three columns of each comment, so a popular
+    essay's page loads whole comments for one page only."""
+
+    roots: list[int]
+    replies: dict[int, list[int]]
+    approved: int
+    posted: dict[int, Any]
+    preview: Comment | None = None
+
+
+def comment_threads(essay: EssayPage, *, preview: Comment | None = None) -> Threads:
+    """The approved comments as threads, with one held comment shown to its author. A reply
+    whose parent is not shown stands as a thread of its own."""
+    rows = list(
+        essay.comments.filter(status=Comment.Status.APPROVED)
+        .order_by("created_at", "pk")
+        .values_list("pk", "parent_id", "created_at")
+    )
+    approved = len(rows)
     if preview is not None and preview.status == Comment.Status.PENDING:
-        comments.append(preview)
-        comments.sort(key=lambda c: (c.created_at, c.pk))
-    shown = preview.pk if preview is not None else None
-    nodes = {c.pk: Node(c, preview=c.pk == shown) for c in comments}
-    roots: list[Node] = []
-    for comment in comments:
-        parent = nodes.get(comment.parent_id) if comment.parent_id else None
-        (parent.children if parent else roots).append(nodes[comment.pk])
-    return roots
+        rows.append((preview.pk, preview.parent_id, preview.created_at))
+        rows.sort(key=lambda row: (row[2], row[0]))
+    shown = {pk for pk, _, _ in rows}
+    roots: list[int] = []
+    replies: dict[int, list[int]] = {}
+    for pk, parent, _ in rows:
+        if parent is not None and parent in shown:
+            replies.setdefault(parent, []).append(pk)
+        else:
+            roots.append(pk)
+    return Threads(roots, replies, approved, {pk: at for pk, _, at in rows}, preview)
+
+
+def thread_nodes(threads: Threads, roots: Sequence[int]) -> list[Node]:
+    """These threads in full: the comments of the given thread starters and all their replies,
+    read in one query."""
+    wanted: list[int] = []
+    stack = list(roots)
+    while stack:
+        pk = stack.pop()
+        wanted.append(pk)
+        stack.extend(threads.replies.get(pk, ()))
+    comments = Comment.objects.in_bulk(wanted)
+    if threads.preview is not None and threads.preview.pk in comments:
+        comments[threads.preview.pk] = threads.preview
+    shown = threads.preview.pk if threads.preview is not None else None
+
+    def node(pk: int) -> Node:
+        children = [node(child) for child in threads.replies.get(pk, ()) if child in comments]
+        return Node(comments[pk], children, preview=pk == shown)
+
+    return [node(pk) for pk in roots if pk in comments]
 
 
 def comment_pages(essay: EssayPage, per_page: int) -> dict[int, int]:
     """The page every shown comment stands on, from one read of the thread."""
+    threads = comment_threads(essay)
     pages: dict[int, int] = {}
-
-    def walk(node: Node, page: int) -> None:
-        pages[node.comment.pk] = page
-        for child in node.children:
-            walk(child, page)
-
-    for position, root in enumerate(comment_threads(essay)):
-        walk(root, position // per_page + 1)
+    for position, root in enumerate(threads.roots):
+        page = position // per_page + 1
+        stack = [root]
+        while stack:
+            pk = stack.pop()
+            pages[pk] = page
+            stack.extend(threads.replies.get(pk, ()))
     return pages
 
 
@@ -145,11 +188,8 @@ def thread_page_of(comment: Comment, per_page: int) -> int:
         if parent is None:
             break
         root = parent
-    earlier = [
-        node.comment.pk
-        for node in comment_threads(root.essay)
-        if (node.comment.created_at, node.comment.pk) < (root.created_at, root.pk)
-    ]
+    threads = comment_threads(root.essay)
+    earlier = [pk for pk in threads.roots if (threads.posted[pk], pk) < (root.created_at, root.pk)]
     return len(earlier) // per_page + 1
 
 
