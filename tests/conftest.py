@@ -19,6 +19,7 @@ from django.test import Client, override_settings
 from wagtail.models import Page
 
 from tests.support import log_tails_print
+from voorproef.core.caching import page_cache_generation_forget
 from voorproef.core.workers import worker_command
 from voorproef.downloads.services import essay_pdf_refresh
 from voorproef.essays.demo.loader import SLUG, demo_load
@@ -83,6 +84,7 @@ def _fresh_state(request: pytest.FixtureRequest) -> None:
                     cursor.execute(sql)
     # Every test starts with an empty cache, after the database is what it should be.
     cache.clear()
+    page_cache_generation_forget()
 
 
 @pytest.fixture

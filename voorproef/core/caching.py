@@ -7,6 +7,7 @@ shares the cache (app workers, the task worker, the scheduler) stops serving old
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from typing import Any
 
@@ -19,18 +20,39 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
 
 
+# The generation as this process last read it, and until when it trusts that (monotonic
+# seconds): a page served from the cache then costs no trip to the shared cache at all. A purge
+# in this process is seen here at once, one in another process within GENERATION_SECONDS.
+GENERATION_SECONDS = 1.0
+_generation_read: tuple[float, str] = (0.0, "")
+
+
 def page_cache_generation() -> str:
+    global _generation_read
+    now = time.monotonic()
+    if _generation_read[0] > now:
+        return _generation_read[1]
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         generation = uuid.uuid4().hex
         # add() keeps a token another process set in the meantime.
         if not cache.add(GENERATION_KEY, generation, timeout=None):
             generation = cache.get(GENERATION_KEY, generation)
+    _generation_read = (now + GENERATION_SECONDS, str(generation))
     return str(generation)
 
 
+def page_cache_generation_forget() -> None:
+    """Read the generation afresh next time: for a process that emptied the shared cache."""
+    global _generation_read
+    _generation_read = (0.0, "")
+
+
 def page_cache_purge(*, reason: str) -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    global _generation_read
+    generation = uuid.uuid4().hex
+    cache.set(GENERATION_KEY, generation, timeout=None)
+    _generation_read = (time.monotonic() + GENERATION_SECONDS, generation)
     logger.debug("page cache purged: %s", reason)
 
 

@@ -31,8 +31,17 @@ HONEYPOT_FIELD = "homepage"
 _SALT = "voorproef.form-token"
 
 
+_token_made: tuple[int, str] = (0, "")
+
+
 def form_token_new() -> str:
-    return signing.dumps(int(time.time()), salt=_SALT, compress=False)
+    """The token of a form shown now: the second it was shown, signed. Every page served in the
+    same second carries the same one, so it is signed once per second."""
+    global _token_made
+    second = int(time.time())
+    if _token_made[0] != second:
+        _token_made = (second, signing.dumps(second, salt=_SALT, compress=False))
+    return _token_made[1]
 
 
 def form_token_check(token: str) -> str | None:
