@@ -153,8 +153,31 @@ def test_production_mode_serves_compressed_static_files_and_stops_on_sigterm(
     assert status == 404
     assert "Deze pagina bestaat niet (meer)" in html
     assert "gunicorn" in site.output().lower()
+    # Readers first: background work yields the CPU to the web app in a spike.
+    priorities = _priorities(site.process.pid)
+    assert priorities["gunicorn"] == {0}
+    assert priorities["db_worker"] == priorities["scheduler"] == {10}
 
     site.process.send_signal(signal.SIGTERM)  # what systemd does: only the main process
     assert site.process.wait(timeout=30) == 0
     time.sleep(0.5)
     assert not site.group_alive(), "every process stopped"
+
+
+def _priorities(group: int) -> dict[str, set[int]]:
+    """The nice values of the processes in a process group, by what they run."""
+    found: dict[str, set[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) != group:
+                continue
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            priority = os.getpriority(os.PRIO_PROCESS, int(entry.name))
+        except (ProcessLookupError, FileNotFoundError):
+            continue
+        for name in ("gunicorn", "db_worker", "scheduler"):
+            if name in command:
+                found.setdefault(name, set()).add(priority)
+    return found
