@@ -91,7 +91,7 @@ def main() -> None:
             f"{r['library']:<10}{r['runs']:>6}{r['median_ms']:>12}{r['p95_ms']:>10}"
             f"{r['size_ratio']:>9}"
         )
-    out = Path(os.environ.get("VAR_DIR", "var")) / "bench"
+    out = Path(__file__).resolve().parents[1] / "var" / "bench"  # beside load.json, which reads it
     out.mkdir(parents=True, exist_ok=True)
     (out / "stamp.json").write_text(json.dumps({"pages": pages, "results": results}, indent=2))
 
