@@ -31,17 +31,17 @@ HONEYPOT_FIELD = "homepage"
 _SALT = "voorproef.form-token"
 
 
-_token_made: tuple[int, str] = (0, "")
+_token_made: tuple[int, str, str] = (0, "", "")
 
 
 def form_token_new() -> str:
     """The token of a form shown now: the second it was shown, signed. Every page served in the
-    same second carries the same one, so it is signed once per second."""
+    same second carries the same one, so it is signed once per second (and key)."""
     global _token_made
-    second = int(time.time())
-    if _token_made[0] != second:
-        _token_made = (second, signing.dumps(second, salt=_SALT, compress=False))
-    return _token_made[1]
+    second, key = int(time.time()), settings.SECRET_KEY
+    if _token_made[:2] != (second, key):
+        _token_made = (second, key, signing.dumps(second, salt=_SALT, compress=False))
+    return _token_made[2]
 
 
 def form_token_check(token: str) -> str | None:
