@@ -232,6 +232,13 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 3600)
 # comment shows after at most this long. 0: the proxy keeps nothing.
 PROXY_CACHE_SECONDS = env_int("PROXY_CACHE_SECONDS", 5)
 
+
+def _redis_database(url: str) -> tuple[str, str]:
+    """Where a Redis URL points: its server, and its database number (0 when it names none)."""
+    parts = urlsplit(url)
+    return parts.netloc, parts.path.strip("/") or "0"
+
+
 # Background tasks: in the database (db_worker), or on Redis with RQ (rqworker) when asked.
 TASKS_BACKEND = env("TASKS_BACKEND", "database")
 TASKS: dict[str, dict[str, Any]]
@@ -245,7 +252,7 @@ elif TASKS_BACKEND == "rq":
         raise ImproperlyConfigured(
             "TASKS_BACKEND=rq needs TASKS_REDIS_URL, e.g. redis://127.0.0.1:6379/2"
         )
-    if REDIS_URL and TASKS_REDIS_URL.rstrip("/") == REDIS_URL.rstrip("/"):
+    if REDIS_URL and _redis_database(TASKS_REDIS_URL) == _redis_database(REDIS_URL):
         raise ImproperlyConfigured(
             "TASKS_REDIS_URL must name another Redis database than REDIS_URL (the cache's): "
             "emptying or evicting the cache would lose the waiting jobs"

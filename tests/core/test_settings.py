@@ -159,16 +159,17 @@ def test_a_wrong_setting_stops_start_up_with_a_clear_message(
 
 
 @pytest.mark.parametrize(
-    ("tasks_redis_url", "message"),
+    ("redis_url", "tasks_redis_url", "message"),
     [
-        ("", "TASKS_BACKEND=rq needs TASKS_REDIS_URL"),
-        ("redis://127.0.0.1:6379/1/", "must name another Redis database than REDIS_URL"),
+        ("redis://127.0.0.1:6379/1", "", "TASKS_BACKEND=rq needs TASKS_REDIS_URL"),
+        ("redis://127.0.0.1:6379/1", "redis://127.0.0.1:6379/1/", "another Redis database"),
+        ("redis://127.0.0.1:6379", "redis://127.0.0.1:6379/0", "another Redis database"),
     ],
 )
 def test_rq_refuses_to_keep_its_jobs_where_the_cache_can_be_emptied(
-    tmp_path: Path, tasks_redis_url: str, message: str
+    tmp_path: Path, redis_url: str, tasks_redis_url: str, message: str
 ) -> None:
-    env = {"VAR_DIR": str(tmp_path), "TASKS_BACKEND": "rq", "REDIS_URL": "redis://127.0.0.1:6379/1"}
+    env = {"VAR_DIR": str(tmp_path), "TASKS_BACKEND": "rq", "REDIS_URL": redis_url}
     result = _python({**env, "TASKS_REDIS_URL": tasks_redis_url}, _PRINT % (("DEBUG",),))
     assert result.returncode != 0
     assert message in result.stderr
