@@ -18,16 +18,13 @@ from django.db import connection
 from django.test import Client, override_settings
 from wagtail.models import Page
 
-from tests.support import log_tails_print
 from voorproef.core.caching import page_cache_generation_forget
 from voorproef.core.workers import worker_command
 from voorproef.downloads.services import essay_pdf_refresh
 from voorproef.essays.demo.loader import SLUG, demo_load
 from voorproef.essays.models import EssayPage
 
-from .support import process_env
-
-ROOT = Path(__file__).resolve().parents[1]
+from .support import process_env, process_start, processes_stop
 
 
 @pytest.fixture(scope="session")
@@ -130,19 +127,12 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[[int], subprocess.Popen[by
 
     def start(smtp_port: int) -> subprocess.Popen[bytes]:
         env = process_env(smtp_port, MAIL_RETRY_SECONDS="1,1,1,1,1,1,1,1")
-        log = (tmp_path / f"worker-{len(processes)}.log").open("w")
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", *worker_command(poll_seconds=0.2)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        log = tmp_path / f"worker-{len(processes)}.log"
+        process = process_start(
+            [sys.executable, "manage.py", *worker_command(poll_seconds=0.2)], env, log
         )
         processes.append(process)
         return process
 
     yield start
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=20)
-    log_tails_print(tmp_path.glob("worker-*.log"))
+    processes_stop(processes, tmp_path.glob("worker-*.log"))

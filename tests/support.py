@@ -7,6 +7,7 @@ import email
 import email.policy
 import os
 import socket
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -83,10 +84,28 @@ def wait_for(condition: Callable[[], bool], timeout: float = 60) -> bool:
     return False
 
 
-def log_tails_print(logs: Iterable[Path], lines: int = 60) -> None:
-    """The end of each log of a process a test started; pytest shows it when the test failed."""
+ROOT = Path(__file__).resolve().parents[1]
+# The suite's own database and task backend, and the browser tests' switch: a process that
+# sets up a site of its own (a fresh start, a settings check) must not inherit them.
+SUITE_ONLY_ENV = frozenset(
+    {"DATABASE_URL", "REDIS_URL", "TASKS_BACKEND", "TASKS_REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+)
+
+
+def process_start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """A process a test runs from the project's folder, its output going to `log`."""
+    with log.open("w") as out:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def processes_stop(processes: Iterable[subprocess.Popen[bytes]], logs: Iterable[Path]) -> None:
+    """Stop them as systemd does (SIGTERM, then wait), and print the end of their logs: pytest
+    shows that when the test failed."""
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=20)
     for log in sorted(logs):
-        tail = log.read_text(errors="replace").splitlines()[-lines:]
+        tail = log.read_text(errors="replace").splitlines()[-60:]
         sys.stdout.write("\n".join([f"--- {log.name} (last {len(tail)} lines)", *tail, ""]))
 
 

@@ -16,15 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-# The suite's own database and the browser tests' switch are not the started process's.
-_NOT_PASSED_ON = {
-    "DATABASE_URL",
-    "REDIS_URL",
-    "TASKS_BACKEND",
-    "TASKS_REDIS_URL",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-}
+from tests.support import ROOT, SUITE_ONLY_ENV
 
 
 def _free_port() -> int:
@@ -46,7 +38,7 @@ class Site:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = var_dir / f"run-{self.port}.log"
-        full_env = {k: v for k, v in os.environ.items() if k not in _NOT_PASSED_ON}
+        full_env = {k: v for k, v in os.environ.items() if k not in SUITE_ONLY_ENV}
         full_env.update({"VAR_DIR": str(var_dir), "PORT": str(self.port), **(env or {})})
         with self.log.open("w") as log:
             self.process = subprocess.Popen(

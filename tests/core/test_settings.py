@@ -11,17 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import ROOT, SUITE_ONLY_ENV
 from voorproef.settings import _email_settings, _secret_key
 
-ROOT = Path(__file__).resolve().parents[2]
-# The suite's own database and the browser tests' switch are not the started process's.
-_NOT_PASSED_ON = {
-    "DATABASE_URL",
-    "REDIS_URL",
-    "TASKS_BACKEND",
-    "TASKS_REDIS_URL",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-}
 _PRINT = """
 import json
 import re
@@ -31,7 +23,7 @@ print(json.dumps({name: getattr(settings, name) for name in %r}, default=str))
 
 
 def _python(env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k not in _NOT_PASSED_ON}
+    full_env = {k: v for k, v in os.environ.items() if k not in SUITE_ONLY_ENV}
     full_env.update({"DJANGO_SETTINGS_MODULE": "voorproef.settings", **env})
     return subprocess.run(
         [sys.executable, "-c", code],

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import re
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.support import free_port, process_env, wait_for
+from tests.support import ROOT, free_port, process_env, process_start, processes_stop, wait_for
 from voorproef import gunicorn_conf
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _nginx_upstream_keepalive_seconds() -> int:
@@ -49,12 +46,10 @@ def _get(connection: socket.socket) -> bytes:
 @pytest.mark.django_db(transaction=True)  # the app answers /healthz from the test database
 def test_a_connection_left_idle_for_seconds_still_answers(tmp_path: Path) -> None:
     port = free_port()
-    log = (tmp_path / "gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config=python:voorproef.gunicorn_conf",
-         f"--bind=127.0.0.1:{port}", "--workers=1"],
-        cwd=ROOT, env=process_env(free_port()), stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    log = tmp_path / "gunicorn.log"
+    command = [sys.executable, "-m", "gunicorn", "--config=python:voorproef.gunicorn_conf",
+               f"--bind=127.0.0.1:{port}", "--workers=1"]  # fmt: skip
+    server = process_start(command, process_env(free_port()), log)
     try:
 
         def up() -> bool:
@@ -70,5 +65,4 @@ def test_a_connection_left_idle_for_seconds_still_answers(tmp_path: Path) -> Non
             time.sleep(3)  # longer than gunicorn's own default of 2 s
             assert _get(connection).startswith(b"HTTP/1.1 200")
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        processes_stop([server], [log])

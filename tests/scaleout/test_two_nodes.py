@@ -17,14 +17,21 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support import Inbox, form_token, free_port, log_tails_print, process_env, wait_for
+from tests.support import (
+    Inbox,
+    form_token,
+    free_port,
+    process_env,
+    process_start,
+    processes_stop,
+    wait_for,
+)
 from voorproef.downloads.models import DownloadRequest
 from voorproef.essays.models import EssayPage
 from voorproef.mail.models import OutgoingMail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROOT = Path(__file__).resolve().parents[2]
 REQUESTS = int(os.environ.get("SCALEOUT_REQUESTS", "2000"))
 
 
@@ -40,20 +47,14 @@ def start_app(tmp_path: Path) -> Iterator[Callable[[int, int], subprocess.Popen[
             # One test client stands in for thousands of readers:
             FORM_POSTS_PER_IP_PER_HOUR="1000000",
         )
-        log = (tmp_path / f"app-{port}.log").open("w")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config=python:voorproef.gunicorn_conf",
-             f"--bind=127.0.0.1:{port}", "--workers=2"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        command = [sys.executable, "-m", "gunicorn", "--config=python:voorproef.gunicorn_conf",
+                   f"--bind=127.0.0.1:{port}", "--workers=2"]  # fmt: skip
+        process = process_start(command, env, tmp_path / f"app-{port}.log")
         processes.append(process)
         return process
 
     yield start
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=20)
-    log_tails_print(tmp_path.glob("app-*.log"))
+    processes_stop(processes, tmp_path.glob("app-*.log"))
 
 
 def _up(port: int) -> bool:
