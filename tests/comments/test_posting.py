@@ -115,6 +115,8 @@ def test_a_moderation_word_anywhere_holds_the_comment(
     comment = Comment.objects.latest("pk")
     assert comment.status == "pending", where
     assert "moderatiewoord" in comment.reason
+    # The reason stays with the comment after its IP address is gone: it never repeats it.
+    assert "203.0.113" not in comment.reason
 
 
 def test_a_blocked_word_sends_the_comment_to_spam(client: Client, essay: EssayPage) -> None:

@@ -3,20 +3,28 @@ of data requests."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import zipfile
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
 from tests.comments.helpers import approved
+from voorproef.comments.services import comment_approved
 from voorproef.downloads.models import Consent, Reader
 from voorproef.downloads.services import download_request_create
-from voorproef.essays.models import EssayPage
+from voorproef.essays.models import EssayPage, HomePage
+from voorproef.inbox.services import message_create, message_reply
 from voorproef.mail.models import OutgoingMail
-from voorproef.privacy.models import ConsentWording, DataRequest
+from voorproef.privacy.models import ConsentWording, DataRequest, PrivacyPage, PrivacySettings
+from voorproef.privacy.services import access_link_send
 
 pytestmark = pytest.mark.django_db
 
@@ -49,11 +57,55 @@ def test_the_download_mail_carries_a_one_click_unsubscribe(
     assert client.post(path[:-3] + "abc/").status_code == 404
 
 
-def test_every_mail_to_a_reader_links_to_my_data(essay: EssayPage) -> None:
-    _request(essay)
-    mail = OutgoingMail.objects.get(kind="download")
-    assert "http://127.0.0.1:8000/mijn-gegevens/" in mail.body_text
-    assert 'href="http://127.0.0.1:8000/mijn-gegevens/"' in mail.body_html
+# Mails to the editors (about a reader, or their own password), not to a reader.
+EDITORS_MAILS = {"comment-moderate", "comment-approved", "inbox-new", "admin-password-reset"}
+
+
+def test_every_mail_to_a_reader_links_to_my_data_and_newsletter_mail_unsubscribes(
+    essay: EssayPage, editor: Any
+) -> None:
+    _request(essay)  # the download mail, with the newsletter asked for
+    essay.delivery_mode = "confirm"
+    _request(essay, "bert@example.nl")  # the mail asking to confirm the address first
+    parent = approved(essay, name="Carla", email="carla@example.nl", notify_replies=True)
+    comment_approved(
+        approved(essay, name="Dirk", email="dirk@example.nl", parent=parent), automatic=False
+    )
+    message = message_create(
+        essay=essay,
+        name="Eva",
+        email="eva@example.nl",
+        organisation="",
+        text="Hallo.",
+        consent="",
+        consent_text="",
+        ip_network="",
+        user_agent="",
+    )
+    message_reply(message=message, author=editor, text="Dank je.")
+    access_link_send(email="fien@example.nl")
+
+    mails = {mail.kind: mail for mail in OutgoingMail.objects.exclude(kind__in=EDITORS_MAILS)}
+    assert set(mails) == {
+        "download",
+        "download-confirm",
+        "comment-reply",
+        "inbox-reply",
+        "privacy-access",
+    }
+    for kind, mail in mails.items():
+        assert "http://127.0.0.1:8000/mijn-gegevens/" in mail.body_text, kind
+        assert 'href="http://127.0.0.1:8000/mijn-gegevens/' in mail.body_html, kind
+    for kind in ("download", "download-confirm", "comment-reply"):  # mail that can be ended
+        headers = mails[kind].headers
+        assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click", kind
+        assert headers["List-Unsubscribe"].strip("<>") in mails[kind].body_text, kind
+    # And a kind of mail added later is in one list or the other.
+    kinds = {
+        path.name.removesuffix("-body.txt")
+        for path in Path(settings.BASE_DIR, "voorproef").glob("*/templates/emails/*-body.txt")
+    }
+    assert kinds == set(mails) | EDITORS_MAILS
 
 
 def test_a_changed_consent_text_becomes_a_new_version_and_old_consents_keep_theirs(
@@ -87,6 +139,33 @@ def test_the_privacy_statement_says_what_is_kept_and_for_how_long(client: Client
     assert essay_page.count('href="/privacy/"') >= 2
 
 
+def test_a_site_gets_its_privacy_statement_with_its_first_home_page_once(
+    client: Client, committed: Any, settings: Any
+) -> None:
+    settings.RETENTION_NETWORK_DAYS = 14
+    settings.RETENTION_UNCONFIRMED_DAYS = 3
+    settings.COMMENTS_PURGE_DAYS = 21
+    settings.RETENTION_MAIL_DAYS = 60
+    for page in PrivacyPage.objects.all():  # a site set up by hand, without the demo
+        page.delete()
+    PrivacySettings.objects.update(statement_written_at=None)
+    home = HomePage.objects.get()
+    with committed():
+        home.save_revision().publish()
+
+    statement = PrivacyPage.objects.get()
+    assert statement.live and statement.get_parent().specific == home
+    html = client.get("/privacy/").content.decode()
+    for days in (14, 3, 21, 60):  # written from this site's settings
+        assert f"na {days} dagen" in html, days
+    assert "na 30 dagen" not in html
+
+    statement.delete()  # the editors' decision, which a later publish respects
+    with committed():
+        home.save_revision().publish()
+    assert not PrivacyPage.objects.exists()
+
+
 def test_an_editor_hands_over_a_copy_for_a_request_that_came_by_post(
     editor_client: Client, essay: EssayPage
 ) -> None:
@@ -101,12 +180,34 @@ def test_an_editor_hands_over_a_copy_for_a_request_that_came_by_post(
     assert "1 aanvraag voor een essay" in html and "1 reactie" in html
 
     copy = editor_client.post("/admin/data_requests/answer/", {**form, "action": "export"})
-    data = json.loads(copy.content)
+    assert copy["Content-Disposition"] == 'attachment; filename="gegevens.zip"'
+    with zipfile.ZipFile(io.BytesIO(copy.content)) as archive:
+        assert sorted(archive.namelist()) == sorted(
+            [
+                "gegevens.json",
+                "download_requests.csv",
+                "consents.csv",
+                "comments.csv",
+                "messages.csv",
+                "mails.csv",
+            ]
+        )
+        data = json.loads(archive.read("gegevens.json"))
+        sheet = list(csv.DictReader(io.StringIO(archive.read("comments.csv").decode())))
     assert data["comments"][0]["text"] == "Mijn reactie."
+    assert sheet[0]["text"] == "Mijn reactie." and sheet[0]["name"] == "Anna"
     entry = DataRequest.objects.get()
     assert (entry.kind, entry.channel, entry.note) == ("export", "editor", "brief")
     assert entry.handled_by is not None and entry.in_time is True
     assert entry.received_at.date().isoformat() == received
+
+    # The log's note is for how the request came in, never for whom it was.
+    named = editor_client.post(
+        "/admin/data_requests/answer/",
+        {**form, "note": "mail van anna@example.nl", "action": "export"},
+    )
+    assert named.status_code == 400 and "geen adressen" in named.content.decode()
+    assert DataRequest.objects.count() == 1
 
 
 def test_an_editor_erases_an_address_and_the_log_shows_it_was_in_time(

@@ -14,8 +14,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
-from tests.comments.helpers import approved
+from tests.comments.helpers import approved, post_comment
 from tests.support import form_token
 from voorproef.comments.models import Comment
 from voorproef.downloads.models import Consent, DownloadRequest, Reader
@@ -25,6 +26,7 @@ from voorproef.inbox.models import ReaderMessage
 from voorproef.inbox.services import message_create
 from voorproef.mail.models import OutgoingMail
 from voorproef.privacy.models import AccessLink, DataRequest, PrivacySettings
+from voorproef.privacy.services import retention_purge
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +175,34 @@ def test_the_newsletter_consent_is_withdrawn_in_one_click(client: Client, essay:
     assert DataRequest.objects.filter(kind=DataRequest.Kind.WITHDRAWAL).count() == 1
 
 
+def test_the_consent_to_reply_mail_is_on_record_with_its_words_and_withdrawn_in_one_click(
+    client: Client, essay: EssayPage
+) -> None:
+    approved(essay, name="Anna", email=EMAIL, text="Eerder.")
+    post_comment(client, name="Anna", email=EMAIL, text="Mail me maar.", notify="on")
+    comment = Comment.objects.get(text="Mail me maar.")
+    assert comment.notify_replies
+    assert comment.notify_wording is not None
+    assert (comment.notify_wording.text, comment.notify_wording.version) == (
+        "Mail mij bij reacties op mijn bericht",
+        1,
+    )
+    _ask(client)
+    link = _link()
+    html = client.get(link).content.decode()
+    assert '“Mail mij bij reacties op mijn bericht” <span class="small">(versie 1)' in html
+    exported = json.loads(client.get(link + "gegevens.json").content)
+    assert exported["comments"][1]["mail_me_replies_text_version"] == 1
+
+    response = client.post(link, {"action": "replies"}, headers={"Sec-Fetch-Site": "same-origin"})
+    assert response.status_code == 302
+    assert not Comment.objects.filter(email=EMAIL, notify_replies=True).exists()
+    html = client.get(response["Location"]).content.decode()
+    assert "je krijgt geen mail meer over reacties op je reacties" in html
+    assert "Geen mail meer bij reacties" not in html  # nothing left to withdraw
+    assert DataRequest.objects.filter(kind=DataRequest.Kind.WITHDRAWAL).count() == 1
+
+
 def test_withdrawing_publication_takes_the_experience_off_the_page(
     client: Client, essay: EssayPage, committed: Any
 ) -> None:
@@ -316,7 +346,10 @@ def test_an_address_gets_at_most_three_links_a_day_and_the_page_looks_the_same(
     answers = {(_ask(client).status_code, _ask(client)["Location"]) for _ in range(3)}
     assert answers == {(302, "/mijn-gegevens/verstuurd/")}
     assert OutgoingMail.objects.filter(to=EMAIL).count() == 3
-    assert DataRequest.objects.filter(answered_at__isnull=True).count() == 3  # logged, unsent
+    # Logged, not mailed, and answered by the three links already sent: none stays open.
+    unsent = DataRequest.objects.filter(summary={"not_mailed_links_sent_today": 1})
+    assert unsent.count() == 3
+    assert not DataRequest.objects.filter(answered_at__isnull=True).exists()
 
 
 def test_bad_addresses_get_a_clear_message_and_nothing_is_sent(client: Client) -> None:
@@ -336,3 +369,59 @@ def test_a_post_of_the_address_from_another_site_is_refused(client: Client) -> N
     assert response.status_code == 403
     assert "Dit formulier kan alleen vanaf deze site worden verstuurd." in response.content.decode()
     assert not OutgoingMail.objects.exists()
+
+
+def test_erasing_reaches_the_mail_that_quoted_her_and_the_admin_log_never_names_her(
+    client: Client, essay: EssayPage, editor_client: Client, settings: Any, committed: Any
+) -> None:
+    settings.EDITORS_EMAIL = "redactie@example.nl"
+    joost = approved(essay, name="Joost Bakker", email="joost@example.nl", notify_replies=True)
+    approved(essay, name="Anna de Boer", email=EMAIL, text="Eerder.")  # she is known
+    with committed():
+        post_comment(
+            client,
+            name="Anna de Boer",
+            email=EMAIL,
+            text="Helemaal mee eens, Joost.",
+            parent=str(joost.pk),
+        )
+    reply = Comment.objects.get(text="Helemaal mee eens, Joost.")
+    told = OutgoingMail.objects.get(kind="comment-reply", to="joost@example.nl")
+    assert "Anna de Boer" in told.subject and "Helemaal mee eens" in told.body_text
+    OutgoingMail.objects.filter(pk=told.pk).update(status="sent", sent_at=timezone.now())
+    # An editor corrects her comment: Wagtail's action log records it, under an impersonal title.
+    edited = editor_client.post(
+        f"/admin/snippets/comments/comment/edit/{reply.pk}/",
+        {"status": "approved", "name": "Anna de Boer", "url": "", "text": "Mee eens, Joost."},
+    )
+    assert edited.status_code == 302
+    assert ModelLogEntry.objects.filter(object_id=str(reply.pk)).exists()
+
+    _ask(client)
+    client.post(
+        _link(), {"action": "erase", "confirm": "on"}, headers={"Sec-Fetch-Site": "same-origin"}
+    )
+
+    told.refresh_from_db()  # Joost's mail is still on record as sent, without her words
+    assert told.status == "sent" and told.to == "joost@example.nl"
+    assert (told.subject, told.body_text, told.body_html) == ("", "", "")
+    rows = json.dumps(
+        [list(OutgoingMail.objects.values()), list(ModelLogEntry.objects.values())], default=str
+    )
+    assert "Anna" not in rows and EMAIL not in rows and "Mee eens, Joost" not in rows
+
+
+def test_mail_older_than_ninety_days_keeps_no_name_or_address_of_whom_it_was_about(
+    client: Client, essay: EssayPage, settings: Any
+) -> None:
+    settings.EDITORS_EMAIL = "redactie@example.nl"
+    post_comment(client, name="Anna de Boer", email=EMAIL, text="Een eerste reactie.")
+    mail = OutgoingMail.objects.get(kind="comment-moderate")
+    assert mail.reply_to == EMAIL and "Anna de Boer" in mail.subject
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        status="sent", sent_at=timezone.now(), created_at=timezone.now() - timedelta(days=91)
+    )
+    retention_purge()
+    mail.refresh_from_db()
+    assert (mail.subject, mail.reply_to, mail.body_text) == ("", "", "")
+    assert mail.to == "redactie@example.nl" and mail.status == "sent"

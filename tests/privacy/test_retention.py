@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from io import StringIO
 from typing import Any
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from tests.support import form_token
 from voorproef.comments.models import Comment
-from voorproef.downloads.models import Consent, DownloadRequest
+from voorproef.downloads.models import Consent, DownloadRequest, Reader
 from voorproef.essays.models import EssayPage
 from voorproef.inbox.models import ReaderMessage
 from voorproef.mail.models import OutgoingMail
@@ -86,10 +87,38 @@ def test_unconfirmed_double_opt_in_requests_go_after_seven_days(
     for pk in (waiting.pk, confirmed.pk):
         _age(DownloadRequest, pk, 8)
 
-    assert retention_purge()["unconfirmed_requests_deleted"] == 1
+    assert Consent.objects.filter(reader__email="wacht@example.nl").exists()
+    assert OutgoingMail.objects.filter(to="wacht@example.nl").exists()
+
+    assert retention_purge()["unconfirmed_deleted"] == 2  # the request and its consent
     remaining = set(DownloadRequest.objects.values_list("pk", flat=True))
     assert remaining == {confirmed.pk, fresh.pk}
-    assert not Consent.objects.filter(download_request_id=waiting.pk).exists()
+    # Nothing of the reader who never clicked is left: name, address, consent, mail.
+    assert not Reader.objects.filter(email="wacht@example.nl").exists()
+    assert not Consent.objects.filter(reader__email="wacht@example.nl").exists()
+    assert not OutgoingMail.objects.filter(to="wacht@example.nl").exists()
+    assert Reader.objects.filter(email="vers@example.nl").exists()
+
+
+def test_a_newsletter_consent_never_confirmed_goes_after_seven_days_and_the_download_stays(
+    client: Client, essay: EssayPage
+) -> None:
+    request = _request(client, "direct@example.nl", newsletter="on")
+    kept = _request(client, "ja@example.nl", newsletter="on")
+    Consent.objects.filter(reader__email="ja@example.nl").update(confirmed_at=timezone.now())
+    for consent in Consent.objects.all():
+        _age(Consent, consent.pk, 8, field="given_at")
+
+    body = OutgoingMail.objects.get(to="direct@example.nl").body_text
+    confirm = re.search(r"https?://[^/\s]+(/nieuwsbrief/bevestigen/[\w-]+/)", body)
+    assert confirm and client.get(confirm.group(1)).status_code == 200
+
+    assert retention_purge()["unconfirmed_deleted"] == 1
+    assert not Consent.objects.filter(reader__email="direct@example.nl").exists()
+    assert DownloadRequest.objects.filter(pk=request.pk).exists()
+    assert client.get(confirm.group(1)).status_code == 404  # it would confirm nothing
+    assert Consent.objects.filter(reader__email="ja@example.nl").count() == 1
+    assert DownloadRequest.objects.filter(pk=kept.pk).exists()
 
 
 def test_old_mail_keeps_its_row_but_not_what_it_said(client: Client) -> None:
@@ -101,7 +130,8 @@ def test_old_mail_keeps_its_row_but_not_what_it_said(client: Client) -> None:
     assert retention_purge()["mail_bodies_cleared"] == 1
     mail.refresh_from_db()
     assert mail.body_text == "" and mail.body_html == "" and mail.attachments == []
-    assert mail.status == "sent" and mail.subject
+    assert mail.status == "sent" and mail.to == "anna@example.nl" and mail.sent_at
+    assert mail.subject == ""  # "Je exemplaar van …" says which essay she read
 
 
 def test_a_personal_link_stops_working_a_month_after_it_expired(client: Client) -> None:

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -122,8 +123,27 @@ class Comment(NotContent, models.Model):
     ip_network = models.CharField(_("network"), max_length=45, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     notify_replies = models.BooleanField(_("mail me replies"), default=False)
+    notify_wording = models.ForeignKey(
+        "privacy.ConsentWording",
+        verbose_name=_("text of the consent to reply mail"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reply_notified_at = models.DateTimeField(
         _("parent's author notified"), null=True, blank=True, editable=False
+    )
+    # The mail that told the parent's author of this reply: it quotes this commenter, so it
+    # loses what it said when this commenter's data is erased.
+    reply_mail = models.ForeignKey(
+        "mail.OutgoingMail",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -133,7 +153,9 @@ class Comment(NotContent, models.Model):
         indexes = [models.Index(fields=["essay", "status", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.name}: {Truncator(self.text).chars(60)}"
+        # Impersonal: Wagtail's action log keeps this text as the row's label, and the log is
+        # neither exported nor erased with a reader's data.
+        return gettext("comment #%(number)s") % {"number": self.pk}
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.status != getattr(self, "_status_loaded", self.status):
@@ -147,6 +169,10 @@ class Comment(NotContent, models.Model):
         instance = super().from_db(db, field_names, values)
         instance._status_loaded = instance.status  # type: ignore[attr-defined]
         return instance
+
+    @property
+    def summary(self) -> str:
+        return f"{self.name}: {Truncator(self.text).chars(60)}"
 
     @property
     def status_loaded(self) -> str | None:

@@ -36,25 +36,32 @@ Check = Callable[[Candidate, CommentSettings], "Verdict | None"]
 
 
 def _word_match(words: str, candidate: Candidate) -> str | None:
+    """The first of the editors' words found in what the commenter sent; "" when it is found
+    only in the IP address, which the reason (kept with the comment) must not repeat."""
     haystack = [
         candidate.name,
         candidate.email,
         candidate.url,
         candidate.text,
-        candidate.ip,
         candidate.user_agent,
     ]
     haystack = [h.casefold() for h in haystack]
+    ip = candidate.ip.casefold()
     for line in words.splitlines():
-        word = line.strip()
-        if word and any(word.casefold() in h for h in haystack):
-            return word
+        word = line.strip().casefold()
+        if word and any(word in h for h in haystack):
+            return line.strip()
+        if word and word in ip:
+            return ""
     return None
 
 
 def blocked_words(candidate: Candidate, settings: CommentSettings) -> Verdict | None:
-    if word := _word_match(settings.blocked_words, candidate):
+    word = _word_match(settings.blocked_words, candidate)
+    if word:
         return Verdict(Comment.Status.SPAM, _("matches the blocked word “%s”") % word)
+    if word is not None:
+        return Verdict(Comment.Status.SPAM, _("its IP address matches a blocked word"))
     return None
 
 
@@ -72,8 +79,11 @@ def too_many_links(candidate: Candidate, settings: CommentSettings) -> Verdict |
 
 
 def moderation_words(candidate: Candidate, settings: CommentSettings) -> Verdict | None:
-    if word := _word_match(settings.moderation_words, candidate):
+    word = _word_match(settings.moderation_words, candidate)
+    if word:
         return Verdict(Comment.Status.PENDING, _("matches the moderation word “%s”") % word)
+    if word is not None:
+        return Verdict(Comment.Status.PENDING, _("its IP address matches a moderation word"))
     return None
 
 

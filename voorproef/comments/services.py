@@ -17,12 +17,15 @@ from django.utils import timezone
 
 from voorproef.core.links import absolute_url, signed_id_link, signed_id_read
 from voorproef.mail.services import editors_address, mail_queue
+from voorproef.privacy.models import ConsentWording
+from voorproef.privacy.services import consent_wording
 
 from .models import Comment, CommentSettings
 from .moderation import Candidate, comment_verdict
 
 if TYPE_CHECKING:
     from voorproef.essays.models import EssayPage
+    from voorproef.mail.models import OutgoingMail
 
 logger = logging.getLogger(__name__)
 
@@ -221,6 +224,7 @@ def comment_create(
     url: str,
     text: str,
     notify_replies: bool,
+    notify_text: str = "",
     ip: str,
     ip_network: str,
     user_agent: str,
@@ -256,6 +260,9 @@ def comment_create(
             ip_network=ip_network,
             user_agent=user_agent[:300],
             notify_replies=notify_replies,
+            notify_wording=consent_wording(purpose=ConsentWording.Purpose.REPLIES, text=notify_text)
+            if notify_replies and notify_text
+            else None,
         )
         if comment.status == Comment.Status.PENDING:
             _moderators_mail(comment)
@@ -316,7 +323,8 @@ def comment_approved(comment: Comment, *, automatic: bool) -> None:
             reply_notified_at=timezone.now()
         )
         if claimed:
-            _reply_mail(comment, parent)
+            mail = _reply_mail(comment, parent)
+            Comment.objects.filter(pk=comment.pk).update(reply_mail=mail)
     editors = editors_address()
     if automatic and editors and CommentSettings.load().notify_on_approved:
         mail_queue(
@@ -389,9 +397,9 @@ def _moderators_mail(comment: Comment) -> None:
     )
 
 
-def _reply_mail(reply: Comment, parent: Comment) -> None:
+def _reply_mail(reply: Comment, parent: Comment) -> OutgoingMail:
     unsubscribe = unsubscribe_link(parent)
-    mail_queue(
+    return mail_queue(
         kind="comment-reply",
         to=parent.email,
         context={

@@ -99,6 +99,7 @@ def comment_submit(request: HttpRequest, essay: EssayPage) -> HttpResponse:
             url=form.cleaned_data["url"],
             text=form.cleaned_data["text"],
             notify_replies=form.cleaned_data["notify"],
+            notify_text=str(form.fields["notify"].label),
             ip=ip,
             ip_network=ip_truncate(ip),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),

@@ -16,6 +16,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from voorproef.core.permissions import NoAddingPolicy
+from voorproef.core.spreadsheets import SafeExportSnippetIndexView
 
 from . import services
 from .models import Comment
@@ -29,6 +30,7 @@ class CommentViewSet(SnippetViewSet):
     edit a comment, see why it was held."""
 
     model = Comment
+    index_view_class = SafeExportSnippetIndexView
     icon = "comment"
     menu_label = _("Comments")
     add_to_admin_menu = True
@@ -38,7 +40,7 @@ class CommentViewSet(SnippetViewSet):
         TitleColumn(
             "text",
             label=_("Comment"),
-            accessor="__str__",
+            accessor="summary",
             url_name="wagtailsnippets_comments_comment:edit",
         ),
         "essay",

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from voorproef.core.models import NotContent
@@ -46,7 +47,9 @@ class Reader(NotContent, models.Model):
         verbose_name_plural = _("readers")
 
     def __str__(self) -> str:
-        return f"{self.name} <{self.email}>"
+        # Impersonal: Wagtail's action log keeps this text as the row's label, and the log is
+        # neither exported nor erased with a reader's data.
+        return gettext("reader #%(number)s") % {"number": self.pk}
 
 
 class DownloadRequest(NotContent, models.Model):
@@ -97,7 +100,7 @@ class DownloadRequest(NotContent, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.essay} → {self.reader.email}"
+        return gettext("download request #%(number)s") % {"number": self.pk}
 
     @admin.display(description=_("email address"), ordering="reader__email")
     def email(self) -> str:
@@ -149,7 +152,7 @@ class Consent(NotContent, models.Model):
         ordering = ["-given_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()}: {self.reader.email}"
+        return gettext("consent #%(number)s") % {"number": self.pk}
 
     @admin.display(description=_("email address"), ordering="reader__email")
     def email(self) -> str:

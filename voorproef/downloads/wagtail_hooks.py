@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from voorproef.core.permissions import NoAddingPolicy
+from voorproef.core.spreadsheets import SafeExportIndexView
 
 from .models import Consent, DownloadRequest
 
@@ -21,6 +22,7 @@ register_permission_policy(Consent, NoAddingPolicy(Consent))
 
 
 class DownloadRequestViewSet(ModelViewSet):
+    index_view_class = SafeExportIndexView
     model = DownloadRequest
     icon = "download"
     menu_label = _("Download requests")
@@ -29,7 +31,7 @@ class DownloadRequestViewSet(ModelViewSet):
     inspect_view_enabled = True
     list_display = [
         "name",
-        "reader",
+        "email",
         "essay",
         "mode",
         "created_at",
@@ -58,6 +60,7 @@ class DownloadRequestViewSet(ModelViewSet):
 
 
 class ConsentViewSet(ModelViewSet):
+    index_view_class = SafeExportIndexView
     model = Consent
     icon = "tick-inverse"
     menu_label = _("Consents")

@@ -17,6 +17,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from voorproef.core.permissions import NoAddingPolicy
+from voorproef.core.spreadsheets import SafeExportIndexView
 
 from . import services
 from .forms import PublishForm, ReplyForm
@@ -71,6 +72,7 @@ class MessageView(InspectView):
 
 
 class ReaderMessageViewSet(ModelViewSet):
+    index_view_class = SafeExportIndexView
     model = ReaderMessage
     icon = "openquote"
     menu_label = gettext_lazy("Readers' messages")

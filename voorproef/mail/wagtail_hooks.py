@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from voorproef.core.permissions import NoAddingPolicy
+from voorproef.core.spreadsheets import SafeExportIndexView
 
 from .models import OutgoingMail
 from .services import mail_resend
@@ -21,6 +22,7 @@ register_permission_policy(OutgoingMail, NoAddingPolicy(OutgoingMail))
 
 
 class OutgoingMailViewSet(ModelViewSet):
+    index_view_class = SafeExportIndexView
     model = OutgoingMail
     icon = "mail"
     menu_label = gettext_lazy("Outgoing mail")

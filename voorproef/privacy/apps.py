@@ -8,3 +8,8 @@ class PrivacyConfig(AppConfig):
     name = "voorproef.privacy"
     label = "privacy"
     verbose_name = _("Privacy")
+
+    def ready(self) -> None:
+        from . import signal_handlers
+
+        signal_handlers.connect()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +51,12 @@ class EditorLookupForm(forms.Form):
         required=False,
         help_text=_("How the request came in (“letter of 3 May”). No names or addresses."),
     )
+
+    def clean_note(self) -> str:
+        note = str(self.cleaned_data["note"])
+        if re.search(r"\S@\S", note):
+            raise forms.ValidationError(_("The log keeps no addresses: leave the address out."))
+        return note
 
     def clean_email(self) -> str:
         return email_normalise(self.cleaned_data["email"])

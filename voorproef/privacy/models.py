@@ -37,6 +37,8 @@ class PrivacySettings(BaseGenericSetting):
         ),
     )
 
+    statement_written_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     panels = [FieldPanel("comments_deletable")]
 
     class Meta:
@@ -50,6 +52,7 @@ class ConsentWording(models.Model):
     class Purpose(models.TextChoices):
         NEWSLETTER = "newsletter", _("newsletter")
         PUBLICATION = "publication", _("publication of an experience")
+        REPLIES = "replies", _("mail about replies to a comment")
 
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     version = models.PositiveIntegerField(_("version"))

@@ -9,6 +9,7 @@ import io
 import json
 import logging
 import secrets
+import zipfile
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from voorproef.core.caching import page_cache_purge
 from voorproef.core.links import absolute_url
+from voorproef.core.spreadsheets import spreadsheet_safe
 from voorproef.mail.services import mail_queue
 
 from .models import AccessLink, ConsentWording, DataRequest, PrivacyPage, PrivacySettings
@@ -105,7 +107,9 @@ def holdings_find(email: str) -> Holdings:
         if reader
         else [],
         comments=list(
-            Comment.objects.filter(email__iexact=email).select_related("essay").order_by("pk")
+            Comment.objects.filter(email__iexact=email)
+            .select_related("essay", "notify_wording")
+            .order_by("pk")
         ),
         messages=list(
             ReaderMessage.objects.filter(email__iexact=email)
@@ -161,6 +165,10 @@ def holdings_export(holdings: Holdings) -> dict[str, list[dict[str, Any]]]:
                 "posted_at": _when(c.created_at),
                 "edited_at": _when(c.edited_at),
                 "mail_me_replies": c.notify_replies,
+                "mail_me_replies_text": c.notify_wording.text if c.notify_wording else "",
+                "mail_me_replies_text_version": c.notify_wording.version
+                if c.notify_wording
+                else None,
                 "network": c.ip_network,
                 "browser": c.user_agent,
             }
@@ -218,7 +226,17 @@ def holdings_csv(holdings: Holdings, kind: str) -> str:
         columns = [key for key in rows[0] if not isinstance(rows[0][key], list)]
         writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: spreadsheet_safe(v) for key, v in row.items()} for row in rows)
+    return out.getvalue()
+
+
+def holdings_zip(holdings: Holdings) -> bytes:
+    """Everything in one file to hand over: the JSON, and a spreadsheet (CSV) per kind."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("gegevens.json", holdings_json(holdings))
+        for kind in EXPORT_KINDS:
+            archive.writestr(f"{kind}.csv", holdings_csv(holdings, kind))
     return out.getvalue()
 
 
@@ -237,11 +255,14 @@ def access_link_send(*, email: str) -> None:
     recent = AccessLink.objects.filter(email=email, created_at__gte=now - timedelta(days=1))
     over_share = recent.count() >= settings.PRIVACY_MAILS_PER_ADDRESS_PER_DAY
     with transaction.atomic():
+        # Over its share, the request is answered by the links mailed earlier that day: the
+        # log does not show it as open for ever.
         DataRequest.objects.create(
             kind=DataRequest.Kind.ACCESS,
             channel=DataRequest.Channel.READER,
             received_at=now,
-            answered_at=None if over_share else now,
+            answered_at=now,
+            summary={"not_mailed_links_sent_today": 1} if over_share else {},
         )
         if over_share:
             logger.warning("privacy link not sent: address over its daily share")
@@ -302,6 +323,15 @@ def newsletter_withdraw(*, holdings: Holdings) -> int:
     ).update(withdrawn_at=timezone.now())
 
 
+def replies_withdraw(*, holdings: Holdings) -> int:
+    """No more mail about replies to this address's comments."""
+    from voorproef.comments.models import Comment
+
+    return Comment.objects.filter(
+        pk__in=[c.pk for c in holdings.comments], notify_replies=True
+    ).update(notify_replies=False)
+
+
 def publication_withdraw(*, holdings: Holdings, message_id: int) -> bool:
     """Take back the consent to publish one experience; off the page at once."""
     from voorproef.inbox.services import message_consent_withdraw
@@ -345,8 +375,21 @@ def holdings_erase(
             *readers.values_list("requests__mail", flat=True),
         } - {None}
         mails = OutgoingMail.objects.filter(
-            Q(to__iexact=email) | Q(pk__in=mail_ids) | Q(body_text__icontains=email)
-        ).exclude(status=OutgoingMail.Status.SENDING)  # a worker holds it; the purge clears it
+            Q(to__iexact=email)
+            | Q(reply_to__iexact=email)
+            | Q(pk__in=mail_ids)
+            | Q(body_text__icontains=email)
+        ).exclude(status=OutgoingMail.Status.SENDING)  # a worker holds it for a moment
+        # A reply mail told another reader what this one wrote, under this one's name: that
+        # mail is the other reader's, so a sent one keeps its row and loses what it said; one
+        # not sent yet is not sent.
+        told = OutgoingMail.objects.filter(
+            pk__in=list(comments.exclude(reply_mail=None).values_list("reply_mail", flat=True))
+        )
+        told.filter(status=OutgoingMail.Status.QUEUED).delete()
+        told.exclude(status=OutgoingMail.Status.SENDING).update(
+            subject="", body_text="", body_html="", reply_to="", attachments=[]
+        )
 
         summary = {
             "download_requests": readers.aggregate(n=Count("requests"))["n"] or 0,
@@ -367,6 +410,7 @@ def holdings_erase(
                 user_agent="",
                 notify_replies=False,
                 edited_at=None,
+                reason="",
             )
         messages.delete()
         readers.delete()
@@ -410,13 +454,15 @@ def privacy_statement_text() -> str:
 
 
 def privacy_page_ensure() -> PrivacyPage | None:
-    """Publish the privacy statement under the home page when there is none yet, and link it
-    from every form; None when there is one already (or no home page to put it under)."""
+    """Publish the privacy statement under the home page the first time there is one, and
+    link it from every form. None when it was written before (editors who removed it meant
+    to), or there is no live home page to put it under."""
     from voorproef.core.models import SiteSettings
     from voorproef.essays.models import HomePage
 
-    home = HomePage.objects.first()
-    if home is None or PrivacyPage.objects.exists():
+    done = PrivacySettings.load()
+    home = HomePage.objects.live().first()
+    if home is None or done.statement_written_at or PrivacyPage.objects.exists():
         return None
     with translation.override(settings.LANGUAGE_CODE):
         page = PrivacyPage(title=_("Privacy statement"), slug="privacy")
@@ -427,6 +473,9 @@ def privacy_page_ensure() -> PrivacyPage | None:
     if site.privacy_page_id is None:
         site.privacy_page = page
         site.save(update_fields=["privacy_page"])
+    done.statement_written_at = timezone.now()
+    done.save(update_fields=["statement_written_at"])
+    logger.info("published the privacy statement at %s", page.url_path)
     return page
 
 
@@ -449,18 +498,39 @@ def _networks_clear(since: timedelta) -> int:
 
 
 def _unconfirmed_delete(since: timedelta) -> int:
-    """Requests whose address was never confirmed: nobody agreed to anything."""
-    from voorproef.downloads.models import DownloadRequest
+    """Double opt-in never completed: nobody agreed to anything. The request goes with its
+    consents and the mail that asked for the click; a newsletter consent never confirmed goes
+    too (its download stays); and a reader with nothing left goes with their name and address.
+    Counts the requests and consents deleted."""
+    from voorproef.downloads.models import Consent, DownloadRequest, Reader
+    from voorproef.mail.models import OutgoingMail
 
     cutoff = timezone.now() - since
-    deleted, _ = DownloadRequest.objects.filter(
-        mode=DownloadRequest.Mode.CONFIRM, confirmed_at__isnull=True, created_at__lt=cutoff
-    ).delete()
+    with transaction.atomic():
+        requests = DownloadRequest.objects.filter(
+            mode=DownloadRequest.Mode.CONFIRM, confirmed_at__isnull=True, created_at__lt=cutoff
+        )
+        consents = Consent.objects.filter(
+            Q(download_request__in=requests) | Q(confirmed_at__isnull=True, given_at__lt=cutoff)
+        )
+        mail_ids = set(requests.exclude(mail=None).values_list("mail", flat=True))
+        # A download kept without its newsletter consent: its newsletter link now leads nowhere.
+        DownloadRequest.objects.filter(consents__in=consents).update(newsletter_token_hash=None)
+        readers = set(requests.values_list("reader", flat=True)) | set(
+            consents.values_list("reader", flat=True)
+        )
+        deleted = consents.delete()[1].get("downloads.Consent", 0)
+        deleted += requests.delete()[1].get("downloads.DownloadRequest", 0)
+        OutgoingMail.objects.filter(pk__in=mail_ids).exclude(
+            status=OutgoingMail.Status.SENDING
+        ).delete()
+        Reader.objects.filter(pk__in=readers, requests=None, consents=None).delete()
     return int(deleted)
 
 
 def _mail_bodies_clear(since: timedelta) -> int:
-    """What old mail said; the row stays, to show it was sent."""
+    """What old mail said, and about whom (a subject may name a reader, the reply address of
+    a mail to the editors is the reader's); the row stays, to show it was sent."""
     from voorproef.mail.models import OutgoingMail
 
     cutoff = timezone.now() - since
@@ -468,7 +538,9 @@ def _mail_bodies_clear(since: timedelta) -> int:
         status__in=[OutgoingMail.Status.QUEUED, OutgoingMail.Status.SENDING]
     )
     return int(
-        old.exclude(body_text="", body_html="").update(body_text="", body_html="", attachments=[])
+        old.exclude(body_text="", body_html="", subject="", reply_to="").update(
+            subject="", body_text="", body_html="", reply_to="", attachments=[]
+        )
     )
 
 
@@ -511,7 +583,7 @@ def retention_purge() -> dict[str, int]:
 
     done = {
         "networks_cleared": _networks_clear(timedelta(days=settings.RETENTION_NETWORK_DAYS)),
-        "unconfirmed_requests_deleted": _unconfirmed_delete(
+        "unconfirmed_deleted": _unconfirmed_delete(
             timedelta(days=settings.RETENTION_UNCONFIRMED_DAYS)
         ),
         "spam_and_trash_deleted": comments_purge(),

@@ -18,7 +18,7 @@ from . import services
 from .forms import AccessForm, EraseForm
 from .models import AccessLink, DataRequest, PrivacySettings
 
-_DONE = {"nieuwsbrief", "publicatie"}
+_DONE = {"nieuwsbrief", "publicatie", "reacties"}
 
 
 def _access_page(
@@ -81,6 +81,7 @@ def _overview_page(
         "newsletter_active": any(
             c.purpose == "newsletter" and c.withdrawn_at is None for c in holdings.consents
         ),
+        "replies_active": any(c.notify_replies for c in holdings.comments),
         "done": request.GET.get("gedaan") if request.GET.get("gedaan") in _DONE else "",
         "export_kinds": services.EXPORT_KINDS,
         "retention_days": settings.RETENTION_NETWORK_DAYS,
@@ -111,6 +112,14 @@ def overview(request: HttpRequest, token: str) -> HttpResponse:
                 summary={"newsletter": 1},
             )
         return redirect(f"{request.path}?gedaan=nieuwsbrief")
+    if action == "replies":
+        if services.replies_withdraw(holdings=holdings):
+            services.data_request_log(
+                kind=DataRequest.Kind.WITHDRAWAL,
+                channel=DataRequest.Channel.READER,
+                summary={"reply_mail": 1},
+            )
+        return redirect(f"{request.path}?gedaan=reacties")
     if action == "publication":
         message_id = request.POST.get("message", "")
         if re.fullmatch(r"[0-9]{1,18}", message_id) and services.publication_withdraw(

