@@ -17,3 +17,7 @@ keepalive = 75
 # SIGTERM (a deploy, systemctl stop): requests in flight get this long to finish.
 graceful_timeout = 10
 accesslog = "-"
+# One line per request, holding only what readers are told is kept: their network, not their
+# address; personal links with the key masked; no user agent, no referer.
+logger_class = "voorproef.core.access_log.AccessLogger"
+access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms'

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 import requests
@@ -20,19 +20,26 @@ from tests.support import form_token, free_port, wait_for
 from voorproef.downloads.models import DownloadRequest
 from voorproef.essays.models import EssayPage
 
+from .keyed_routes import keyed_urls
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "nginx"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 ESSAY = "/nieuw-publiek-werken/"
+ACCESS_LOG = "/var/log/nginx/voorproef.access.log"
 
 
-def _locations(static: Path, media: Path) -> str:
+def _locations(static: Path, media: Path, log: Path) -> str:
     text = (DEPLOY / "locations.conf").read_text()
-    assert "/srv/voorproef/var/static/" in text and "/srv/voorproef/var/media/images/" in text
-    return text.replace("/srv/voorproef/var/static/", f"{static}/").replace(
-        "/srv/voorproef/var/media/images/", f"{media}/images/"
-    )
+    for shipped, here in [
+        ("/srv/voorproef/var/static/", f"{static}/"),
+        ("/srv/voorproef/var/media/images/", f"{media}/images/"),
+        (ACCESS_LOG, str(log)),
+    ]:
+        assert shipped in text, shipped
+        text = text.replace(shipped, here)
+    return text
 
 
 def _site(work: Path, upstream: str, locations: Path) -> str:
@@ -42,6 +49,7 @@ def _site(work: Path, upstream: str, locations: Path) -> str:
         ("/var/cache/nginx/voorproef", str(work / "cache")),
         ("server 127.0.0.1:8000;", f"server {upstream};"),
         ("/etc/nginx/voorproef/locations.conf", str(locations)),
+        (ACCESS_LOG, str(work / "access.log")),
         ("/etc/letsencrypt/live/voorproef.example.nl/fullchain.pem", str(work / "cert.pem")),
         ("/etc/letsencrypt/live/voorproef.example.nl/privkey.pem", str(work / "key.pem")),
         ("listen 80;", f"listen 127.0.0.1:{free_port()};"),
@@ -68,7 +76,7 @@ def nginx(live_server: Any, tmp_path: Path) -> Iterator[str]:
         check=True, capture_output=True,
     )  # fmt: skip
     locations = work / "locations.conf"
-    locations.write_text(_locations(static, media))
+    locations.write_text(_locations(static, media, work / "access.log"))
     upstream = urlsplit(str(live_server)).netloc.replace("localhost", "127.0.0.1")
     port = free_port()
     user = "user root root;" if os.geteuid() == 0 else ""  # workers must read the test's files
@@ -170,5 +178,33 @@ def test_static_files_for_a_year_and_no_original_uploads(nginx: str, tmp_path: P
     media = Path(settings.MEDIA_ROOT)
     (media / "images" / "omslag.width-800.png").write_bytes(b"\x89PNG")
     (media / "original_images" / "omslag.png").write_bytes(b"\x89PNG")
-    assert _get(nginx + "/media/images/omslag.width-800.png").status_code == 200
+    image = _get(nginx + "/media/images/omslag.width-800.png")
+    assert image.status_code == 200
     assert _get(nginx + "/media/original_images/omslag.png").status_code == 404
+    for served in (css, image):  # by nginx itself, with the headers the app would send
+        assert served.headers["X-Content-Type-Options"] == "nosniff"
+        assert served.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+        assert served.headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_the_access_log_keeps_the_network_and_no_key_browser_or_referer(
+    nginx: str, tmp_path: Path
+) -> None:
+    log = tmp_path / "nginx" / "access.log"
+    browser, referer = "Kwartelkoning/9.7 (herkenbaar)", "https://elders.example/?via=Verwijzer"
+    keyed = keyed_urls()
+    for link in keyed:
+        requests.get(
+            nginx + link.url, headers={"User-Agent": browser, "Referer": referer}, timeout=10
+        )
+    assert wait_for(lambda: log.read_text().count(" HTTP/1.1") > len(keyed), timeout=5)
+    text = log.read_text()
+    lines = text.splitlines()
+    assert all(line.startswith("127.0.0.0 [") for line in lines), text
+    assert '"GET /download/[key]/pdf/ HTTP/1.1" ' in text
+    assert f'"GET {ESSAY}reacties/12/bewerken/?[key] HTTP/1.1" 403 ' in text
+    for secret in ["127.0.0.1", "Kwartelkoning", "Verwijzer"]:
+        assert secret not in text
+    for link in keyed:
+        for key in link.keys:
+            assert key not in unquote(text), (link.route, key)

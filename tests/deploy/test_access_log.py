@@ -1,0 +1,342 @@
+"""The logs keep what readers are told is kept: their network, not their address, and personal
+links without their key; no user agent, no referer (voorproef/core/access_log.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import re
+import subprocess
+import sys
+import traceback
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import unquote
+
+import pytest
+import requests
+from django.conf import settings
+from django.test import Client, RequestFactory
+from django.utils import timezone
+from gunicorn.config import Config
+from gunicorn.glogging import SafeAtoms
+
+from tests.support import ROOT, free_port, process_env, process_start, processes_stop, wait_for
+from voorproef import gunicorn_conf
+from voorproef.core.access_log import (
+    MASK,
+    AccessLogger,
+    KeyMaskFilter,
+    client_network,
+    mask_path,
+    mask_query,
+    mask_text,
+    mask_uri,
+)
+from voorproef.core.ip import client_ip, ip_truncate
+from voorproef.downloads.services import download_request_create
+from voorproef.essays.models import EssayPage
+from voorproef.privacy.models import AccessLink
+
+from .keyed_routes import ESSAY, keyed_urls
+
+BROWSER = "Kwartelkoning/9.7 (herkenbaar)"
+REFERER = "https://elders.example/pagina?via=Doorverwijzer"
+
+
+# -- the masking ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("keyed", keyed_urls(), ids=lambda keyed: keyed.route)
+def test_every_address_with_a_key_is_logged_without_it(keyed: Any) -> None:
+    path, _, query = keyed.url.partition("?")
+    logged = mask_uri(unquote(path), query)
+    assert MASK in logged
+    for key in keyed.keys:
+        assert key not in logged and key not in unquote(logged)
+
+
+def test_the_masked_address_still_says_what_was_asked() -> None:
+    assert mask_path("/download/Abc-123_x/pdf/") == "/download/[key]/pdf/"
+    assert mask_path("/mijn-gegevens/Abc/reacties.csv") == "/mijn-gegevens/[key]/reacties.csv"
+    assert mask_path("/admin/password_reset/confirm/MQ/set-password/") == (
+        "/admin/password_reset/confirm/[key]/[key]/"
+    )
+    assert mask_path("//nieuwsbrief//afmelden/Abc") == "//nieuwsbrief//afmelden/[key]"
+    assert mask_query("pagina=2&reactie=12%3A1u%3Asig&antwoord=7") == (
+        "pagina=2&reactie=[key]&antwoord=7"
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ESSAY,
+        f"{ESSAY}download/verstuurd/",
+        f"{ESSAY}reacties/2/",
+        f"{ESSAY}reacties/12/bewerken/",
+        "/mijn-gegevens/",
+        "/mijn-gegevens/verstuurd/",
+        "/admin/pages/3/edit/",
+        "/healthz",
+    ],
+)
+def test_addresses_without_a_key_are_logged_whole(path: str) -> None:
+    assert mask_path(path) == path
+
+
+def test_every_query_value_but_the_harmless_ones_is_masked() -> None:
+    assert mask_query("pagina=2&antwoord=7&nieuw=1&gedaan=nieuwsbrief") == (
+        "pagina=2&antwoord=7&nieuw=1&gedaan=nieuwsbrief"
+    )
+    assert mask_query("q=anna%40example.nl&p=2") == "q=[key]&p=[key]"  # an editor's search
+    assert mask_query("Geheim") == "[key]"
+    assert mask_query("reacti%65=12%3A1u%3Asig") == "reacti%65=[key]"  # Django reads `reactie`
+    assert mask_query("pagin%61=2") == "pagin%61=2"
+
+
+# -- gunicorn's access log ------------------------------------------------------------------------
+
+
+def _environ(**extra: str) -> dict[str, str]:
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/download/Geheim-Sleutel_1/pdf/",
+        "QUERY_STRING": "nieuw=1&reactie=12%3A1u%3AHandtekening",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "203.0.113.77",
+        "HTTP_USER_AGENT": BROWSER,
+        "HTTP_REFERER": REFERER,
+        "RAW_URI": "/download/Geheim-Sleutel_1/pdf/?nieuw=1&reactie=12%3A1u%3AHandtekening",
+        **extra,
+    }
+
+
+def _line(environ: dict[str, str], log_format: str = gunicorn_conf.access_log_format) -> str:
+    logger = AccessLogger(Config())
+    response = SimpleNamespace(status="200 OK", sent=5120, headers=[("X-Key", "Geheim")])
+    request = SimpleNamespace(headers=[("USER-AGENT", BROWSER), ("REFERER", REFERER)])
+    atoms = logger.atoms(response, request, environ, timedelta(milliseconds=12))
+    return log_format % SafeAtoms(atoms)
+
+
+def test_the_access_log_line_holds_the_network_the_masked_address_and_no_browser() -> None:
+    line = _line(_environ())
+    assert re.fullmatch(
+        r'203\.0\.113\.0 \[[^]]+\] "GET /download/\[key\]/pdf/\?nieuw=1&reactie=\[key\] '
+        r'HTTP/1\.1" 200 5120 12ms',
+        line,
+    ), line
+
+
+def test_the_access_log_offers_no_atom_that_names_a_reader() -> None:
+    everything = "%(h)s %(u)s %(r)s %(U)s %(q)s %(a)s %(f)s %({user-agent}i)s %({referer}i)s "
+    everything += "%({x-key}o)s %({raw_uri}e)s %({http_user_agent}e)s"
+    line = _line(_environ(), everything)
+    for secret in ["203.0.113.77", "Geheim", "Handtekening", "Kwartelkoning", "Doorverwijzer"]:
+        assert secret not in line
+
+
+def test_a_request_gunicorn_answers_itself_is_logged_the_same_way(settings: Any) -> None:
+    """A 500 for an app that failed: gunicorn's environ has no path and no headers then."""
+    settings.BEHIND_PROXY = True
+    logger = AccessLogger(Config())
+    response = SimpleNamespace(status="500 Internal Server Error", sent=0, headers=[])
+    request = SimpleNamespace(
+        path="/mijn-gegevens/Geheim/", headers=[("X-FORWARDED-FOR", "198.51.100.7")]
+    )
+    environ = {"REQUEST_METHOD": "GET", "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1",
+               "REMOTE_ADDR": "127.0.0.1"}  # fmt: skip
+    atoms = logger.atoms(response, request, environ, timedelta(milliseconds=3))
+    line = gunicorn_conf.access_log_format % SafeAtoms(atoms)
+    assert line.startswith("198.51.100.0 ")
+    assert line.endswith('"GET /mijn-gegevens/[key]/ HTTP/1.1" 500 0 3ms')
+
+
+def test_a_decoded_path_cannot_forge_a_second_line() -> None:
+    line = _line(_environ(PATH_INFO="/x\n203.0.113.1 - forged"))
+    assert "\n" not in line and "/x\\x0a203.0.113.1" in line
+
+
+@pytest.mark.parametrize(
+    ("behind_proxy", "peer", "forwarded", "network"),
+    [
+        (False, "203.0.113.77", None, "203.0.113.0"),
+        (False, "127.0.0.1", "198.51.100.7", "127.0.0.0"),
+        (True, "127.0.0.1", "198.51.100.7", "198.51.100.0"),
+        (True, "127.0.0.1", "1.2.3.4, 2001:db8:7:8::1", "2001:db8:7::"),
+        (True, "127.0.0.1", None, "127.0.0.0"),
+        (True, "127.0.0.1", "onzin", "-"),
+    ],
+)
+def test_the_log_shows_the_network_the_app_stores(
+    behind_proxy: bool, peer: str, forwarded: str | None, network: str, settings: Any
+) -> None:
+    settings.BEHIND_PROXY = behind_proxy
+    environ = {"REMOTE_ADDR": peer}
+    if forwarded is not None:
+        environ["HTTP_X_FORWARDED_FOR"] = forwarded
+    assert client_network(environ) == network
+    request = RequestFactory().get("/")
+    request.META.update(environ)
+    assert network == (ip_truncate(client_ip(request)) or "-")  # the rule the app stores by
+
+
+# -- error logs -----------------------------------------------------------------------------------
+
+
+class _Kept(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.addFilter(KeyMaskFilter())
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.mark.django_db
+def test_djangos_not_found_warning_names_no_key(client: Client) -> None:
+    # The site's own log handler (settings.LOGGING), as it writes to journald.
+    (site_log,) = [
+        handler
+        for handler in logging.getLogger().handlers
+        if isinstance(handler, logging.StreamHandler)
+        and any(isinstance(f, KeyMaskFilter) for f in handler.filters)
+    ]
+    out = io.StringIO()
+    before = site_log.setStream(out)
+    try:
+        assert client.get("/download/Geheim-Sleutel_1/pdf/").status_code == 404
+    finally:
+        site_log.setStream(before)
+    assert "Not Found: /download/[key]/pdf/" in out.getvalue()
+    assert "Geheim" not in out.getvalue()
+
+
+def test_gunicorns_error_log_names_no_key_and_no_address() -> None:
+    logger = AccessLogger(Config())
+    kept = _Kept()
+    kept.filters.clear()  # the logger's own filter does it
+    logger.error_log.addHandler(kept)
+    try:
+        try:
+            raise ValueError("no comment for /nieuw-publiek-werken/?reactie=12:1u:Handtekening")
+        except ValueError:
+            logger.exception("Error handling request %s %s", "GET", "/mijn-gegevens/Geheim/")
+        logger.warning(
+            "Invalid request from ip=203.0.113.77: Invalid HTTP request line: "
+            "'GET /reacties/beoordelen/Geheim/ HTTP/1.1'"
+        )
+    finally:
+        logger.error_log.removeHandler(kept)
+    text = "\n".join(kept.lines)
+    assert "Error handling request GET /mijn-gegevens/[key]/" in text
+    assert "?reactie=[key]" in text and "Traceback" in text
+    assert "ip=203.0.113.0:" in text and "'GET /reacties/beoordelen/[key]/ HTTP/1.1'" in text
+    for secret in ["Geheim", "Handtekening", "203.0.113.77"]:
+        assert secret not in text
+
+
+def test_a_url_in_a_message_is_masked_and_a_file_path_is_not() -> None:
+    assert mask_text("sent https://voorproef.example.nl/download/Geheim/ to anna") == (
+        "sent https://voorproef.example.nl/download/[key]/ to anna"
+    )
+    assert mask_text("Not Found: /d%6Fwnload/Geheim/") == "Not Found: /download/[key]/"
+    trace = "".join(traceback.format_stack(limit=1))
+    assert mask_text(trace) == trace
+
+
+# -- gunicorn as every node runs it ---------------------------------------------------------------
+
+
+@pytest.fixture
+def _static_collected() -> None:
+    """Pages with DEBUG off need the static files' manifest, as `manage.py run --production`
+    makes it."""
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+        subprocess.run(command, cwd=ROOT, env={**os.environ, "DEBUG": "0"}, check=True)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("_static_collected")
+def test_gunicorn_logs_personal_links_without_key_address_or_browser(
+    essay: EssayPage, tmp_path: Path
+) -> None:
+    _, download = download_request_create(
+        essay=essay,
+        name="Anna",
+        email="anna@example.nl",
+        newsletter=False,
+        ip_network="203.0.113.0",
+        user_agent=BROWSER,
+    )
+    mine = "Mijn-Gegevens-Sleutel_42"
+    AccessLink.objects.create(
+        email="anna@example.nl",
+        token_hash=hashlib.sha256(mine.encode()).hexdigest(),
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    commenter = "12%3A1uGeheim%3AHandtekening"
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    command = [sys.executable, "-m", "gunicorn", "--config=python:voorproef.gunicorn_conf",
+               f"--bind=127.0.0.1:{port}", "--workers=1"]  # fmt: skip
+    server = process_start(command, process_env(free_port(), BEHIND_PROXY="1"), log)
+    base = f"http://127.0.0.1:{port}"
+    headers = {
+        "User-Agent": BROWSER,
+        "Referer": REFERER,
+        "X-Forwarded-For": "198.51.100.7, 203.0.113.77",  # as nginx appends the reader's
+        "X-Forwarded-Proto": "https",
+    }
+    logged = ["/download/[key]/", "/mijn-gegevens/[key]/", f"{ESSAY}?reactie=[key]&pagina=1"]
+    try:
+        assert wait_for(lambda: _up(base), timeout=60)
+        answers = [
+            requests.get(base + url, headers=headers, timeout=10, allow_redirects=False)
+            for url in [f"/download/{download}/", f"/mijn-gegevens/{mine}/",
+                        f"{ESSAY}?reactie={commenter}&pagina=1"]
+        ]  # fmt: skip
+        assert [a.status_code for a in answers] == [200, 200, 200]
+        assert wait_for(lambda: f"GET {logged[-1]} " in log.read_text(), timeout=10)
+    finally:
+        processes_stop([server], [log])
+    text = log.read_text()
+    lines = [line for line in text.splitlines() if '"GET /' in line and "healthz" not in line]
+    pattern = r'203\.0\.113\.0 \[[^]]+\] "GET {} HTTP/1\.1" 200 \d+ \d+ms'
+    for line, address in zip(lines, logged, strict=True):
+        assert re.fullmatch(pattern.format(re.escape(address)), line), line
+    for secret in [download, mine, "1uGeheim", "Handtekening", "203.0.113.77", "198.51.100",
+                   "Kwartelkoning", "Doorverwijzer"]:  # fmt: skip
+        assert secret not in text
+
+
+def _up(base: str) -> bool:
+    try:
+        return requests.get(base + "/healthz", timeout=1).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def test_a_mail_servers_refusal_is_logged_without_the_address() -> None:
+    kept = _Kept()
+    log = logging.getLogger("voorproef.mail.services")
+    log.addHandler(kept)
+    try:
+        error = (
+            "SMTPRecipientsRefused: {'anna.de-boer@example.nl': "
+            "(550, b'<anna.de-boer@example.nl>: no such user')}"
+        )
+        log.error("mail %s failed for good after %s attempts: %s", 7, 1, error)
+    finally:
+        log.removeHandler(kept)
+    assert kept.lines == [
+        "mail 7 failed for good after 1 attempts: SMTPRecipientsRefused: "
+        "{'[address]': (550, b'<[address]>: no such user')}"
+    ]
