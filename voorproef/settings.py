@@ -141,8 +141,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before the page cache, so a page served from the cache carries these headers too.
     "voorproef.core.csp.CSPMiddleware",
+    "voorproef.core.middleware.PolicyHeadersMiddleware",  # Permissions-Policy, CORP
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "voorproef.core.guards.BodyLimitMiddleware",
     "voorproef.core.middleware.SiteLanguageMiddleware",
     "voorproef.core.guards.FormTokenMiddleware",
     "voorproef.core.middleware.PageCacheMiddleware",
@@ -351,6 +353,12 @@ AUTHENTICATION_BACKENDS = ["voorproef.core.auth.ThrottledModelBackend"]
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)
 LOGIN_LOCK_SECONDS = env_int("LOGIN_LOCK_SECONDS", 900)
+# Password reset: mailed through the outbox, a few times a day at most; its link works for two
+# hours, once.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "voorproef.core.password_reset.QueuedPasswordResetForm"  # noqa: S105
+PASSWORD_RESET_TIMEOUT = 2 * 3600
+PASSWORD_RESETS_PER_IP_PER_HOUR = 5
+PASSWORD_RESETS_PER_ADDRESS_PER_DAY = 3
 # Requests: public forms are a few fields; an essay's editing form can hold thousands.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB of form data, files not counted
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -390,6 +398,10 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the admin
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars from a third party
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Documents are essays' PDFs only: an uploaded HTML or SVG file could run script if ever opened.
+# Each is sent as a download, never shown in the browser (Wagtail shows PDFs by default).
+WAGTAILDOCS_EXTENSIONS = ["pdf"]
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 

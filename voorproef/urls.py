@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -31,7 +31,18 @@ if settings.SERVE_MEDIA:
     )
 # Pages take no CSRF cookie (public pages set none): their forms carry guards of their own
 # (voorproef.core.guards), checked by the views that accept a POST.
+# Wagtail's own views for a page with a view restriction (its password, or signing in) come
+# first: the page pattern would take their addresses too.
 urlpatterns += [
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        wagtail_views.authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
+    path(
+        "_util/login/",
+        auth_views.LoginView.as_view(template_name="wagtailcore/login.html"),
+        name="wagtailcore_login",
+    ),
     re_path(serve_pattern, csrf_exempt(wagtail_views.serve), name="wagtail_serve"),
-    path("", include(wagtail_urls)),
 ]

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from importlib import import_module
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -20,6 +21,7 @@ import pytest
 from django.core import signing
 from django.db.models import Model
 from django.test import Client
+from django.urls import resolve
 from django.utils import timezone
 
 from tests.comments.helpers import approved
@@ -32,6 +34,8 @@ from voorproef.essays.models import EssayPage
 from voorproef.inbox import services as inbox
 from voorproef.inbox.models import ReaderMessage
 from voorproef.mail.models import OutgoingMail
+from voorproef.privacy import services as privacy
+from voorproef.privacy.models import AccessLink, DataRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +46,7 @@ KEY_SALT = comments._KEY_SALT
 MODERATE_SALT = comments._MODERATE_SALT
 UNSUBSCRIBE_SALT = comments._UNSUBSCRIBE_SALT
 WITHDRAW_SALT = inbox._WITHDRAW_SALT
+NEWSLETTER_UNSUBSCRIBE_SALT = downloads._UNSUBSCRIBE_SALT
 FROM_ANOTHER_SITE = [
     pytest.param({"Sec-Fetch-Site": "cross-site"}, id="sec-fetch-site-cross-site"),
     pytest.param({"Sec-Fetch-Site": "same-site"}, id="sec-fetch-site-same-site"),
@@ -59,6 +64,8 @@ def world() -> dict[str, list[dict[str, Any]]]:
         ReaderMessage,
         Comment,
         OutgoingMail,
+        AccessLink,
+        DataRequest,
     )
     return {m.__name__: list(m._default_manager.order_by("pk").values()) for m in kinds}
 
@@ -131,6 +138,20 @@ def _path(link: str) -> str:
     return urlsplit(link).path
 
 
+def _my_data_token(email: str) -> str:
+    """The key in the "Mijn gegevens" link mailed to this address, as the site makes it."""
+    privacy.access_link_send(email=email)
+    mail = OutgoingMail.objects.filter(to=email, kind=privacy.ACCESS_MAIL).latest("pk")
+    found = re.search(r"/mijn-gegevens/([\w-]+)/", mail.body_text)
+    assert found, mail.body_text
+    return found.group(1)
+
+
+def _newsletter_consent(essay: EssayPage) -> Consent:
+    request, _ = _download_request(essay, DownloadRequest.Mode.DIRECT)
+    return request.consents.get(purpose=Consent.Purpose.NEWSLETTER)
+
+
 def download_form(essay: EssayPage) -> Post:
     fields = {"name": "Anna de Boer", "email": "anna@example.nl", "newsletter": "on"}
     return Post(ESSAY + "download/", {**fields, "form_token": form_token(), "homepage": ""})
@@ -177,6 +198,33 @@ def consent_withdraw(essay: EssayPage) -> Post:
     return Post(_path(inbox.withdraw_link(_published_message(essay))))
 
 
+def my_data_form(essay: EssayPage) -> Post:
+    fields = {"email": "anna@example.nl"}
+    return Post("/mijn-gegevens/", {**fields, "form_token": form_token(), "homepage": ""})
+
+
+def my_data_newsletter(essay: EssayPage) -> Post:
+    _newsletter_consent(essay)
+    return Post(f"/mijn-gegevens/{_my_data_token('anna@example.nl')}/", {"action": "newsletter"})
+
+
+def my_data_replies(essay: EssayPage) -> Post:
+    comment = _fresh_comment(essay, notify_replies=True)
+    return Post(f"/mijn-gegevens/{_my_data_token(comment.email)}/", {"action": "replies"})
+
+
+def my_data_publication(essay: EssayPage) -> Post:
+    message = _published_message(essay)
+    data = {"action": "publication", "message": str(message.pk)}
+    return Post(f"/mijn-gegevens/{_my_data_token(message.email)}/", data)
+
+
+def my_data_erase(essay: EssayPage) -> Post:
+    _newsletter_consent(essay)
+    data = {"action": "erase", "confirm": "on"}
+    return Post(f"/mijn-gegevens/{_my_data_token('anna@example.nl')}/", data)
+
+
 ENDPOINTS: dict[str, Callable[[EssayPage], Post]] = {
     "the download form": download_form,
     "the readers' message form": message_form,
@@ -187,7 +235,52 @@ ENDPOINTS: dict[str, Callable[[EssayPage], Post]] = {
     "the author deleting their comment": comment_delete,
     "the moderators' one-click link": comment_moderate,
     "withdrawing consent to publish": consent_withdraw,
+    "the Mijn gegevens form": my_data_form,
+    "Mijn gegevens: withdrawing the newsletter": my_data_newsletter,
+    "Mijn gegevens: turning reply mails off": my_data_replies,
+    "Mijn gegevens: withdrawing a publication": my_data_publication,
+    "Mijn gegevens: erasing everything": my_data_erase,
 }
+# Routes that take a POST but are not in the matrix above, and why.
+NOT_IN_THE_MATRIX = {
+    # RFC 8058: a mail provider's one-click POST carries no browser headers; these only ever
+    # turn mail off, and are tested on their own below.
+    "comment_unsubscribe",
+    "newsletter_unsubscribe",
+}
+# Routes that only show something: a POST to them changes nothing.
+SHOW_ONLY = {
+    "download_file",
+    "privacy_access_sent",
+    "privacy_export_json",
+    "privacy_export_csv",
+    "download_sent",
+    "message_sent",
+    "comments_page",
+    "comments_feed",
+    "index_route",
+}
+
+
+def _route_name(essay: EssayPage, path: str) -> str:
+    if path.startswith(ESSAY):
+        return str(essay.get_resolver().resolve(path[len(ESSAY) - 1 :].split("?")[0]).url_name)
+    return str(resolve(path.split("?")[0]).url_name)
+
+
+def _routes() -> set[str]:
+    """Every named route of the site's own apps, and every route of the essay page."""
+    names = set()
+    for app in ("downloads", "inbox", "comments", "privacy"):
+        module = import_module(f"voorproef.{app}.urls")
+        names |= {str(pattern.name) for pattern in module.urlpatterns}
+    names |= {str(pattern.name) for pattern in EssayPage.get_subpage_urls()}
+    return names
+
+
+def test_every_route_that_takes_a_post_is_in_the_matrix(essay: EssayPage) -> None:
+    covered = {_route_name(essay, ENDPOINTS[name](essay).path) for name in ENDPOINTS}
+    assert _routes() - SHOW_ONLY - NOT_IN_THE_MATRIX == covered
 
 
 @pytest.mark.parametrize("headers", FROM_ANOTHER_SITE)
@@ -319,6 +412,9 @@ class KeyedLink:
     url: Callable[[str], str]
     refusal: int = 404
     also_get: list[Callable[[str], str]] = field(default_factory=list)
+    # Opened with the key too, and note that they were (the copies "Mijn gegevens" hands out).
+    also_get_logged: list[Callable[[str], str]] = field(default_factory=list)
+    data: dict[str, str] = field(default_factory=lambda: {"text": "Anders."})
 
 
 def _download_link(essay: EssayPage) -> KeyedLink:
@@ -358,6 +454,24 @@ def _delete_key(essay: EssayPage) -> KeyedLink:
     return KeyedLink(comments.author_key(comment), url.format, refusal=403)
 
 
+def _newsletter_unsubscribe_link(essay: EssayPage) -> KeyedLink:
+    link = downloads.newsletter_unsubscribe_link(_newsletter_consent(essay))
+    return KeyedLink(_path(link).split("/")[-2], lambda t: f"/nieuwsbrief/afmelden/{t}/")
+
+
+def _my_data_link(essay: EssayPage) -> KeyedLink:
+    _newsletter_consent(essay)
+    return KeyedLink(
+        _my_data_token("anna@example.nl"),
+        lambda t: f"/mijn-gegevens/{t}/",
+        also_get_logged=[
+            lambda t: f"/mijn-gegevens/{t}/gegevens.json",
+            lambda t: f"/mijn-gegevens/{t}/consents.csv",
+        ],
+        data={"action": "erase", "confirm": "on"},
+    )
+
+
 KEYED_LINKS: dict[str, Callable[[EssayPage], KeyedLink]] = {
     "personal download link": _download_link,
     "newsletter confirmation": _newsletter_link,
@@ -366,6 +480,8 @@ KEYED_LINKS: dict[str, Callable[[EssayPage], KeyedLink]] = {
     "consent withdrawal": _withdraw_link,
     "commenter's key to edit": _edit_key,
     "commenter's key to delete": _delete_key,
+    "newsletter unsubscribe": _newsletter_unsubscribe_link,
+    "Mijn gegevens link": _my_data_link,
 }
 
 
@@ -385,9 +501,9 @@ def test_a_link_with_one_character_changed_opens_nothing_and_acts_on_nothing(
     assert tampered != link.token
     before = world()
     client = browser()
-    for url in [link.url, *link.also_get]:
+    for url in [link.url, *link.also_get, *link.also_get_logged]:
         _refused(client.get(url(tampered)), link)
-    _refused(send(link.url(tampered), {"text": "Gekaapt."}, SAME_ORIGIN), link)
+    _refused(send(link.url(tampered), link.data, SAME_ORIGIN), link)
     assert world() == before
 
 
@@ -400,8 +516,65 @@ def test_opening_a_link_changes_nothing_until_its_button_is_pressed(
     for url in [link.url, *link.also_get]:
         assert browser().get(url(link.token)).status_code in {200, 302}
     assert world() == before
-    assert send(link.url(link.token), {"text": "Anders."}, SAME_ORIGIN).status_code in {200, 302}
+    assert send(link.url(link.token), link.data, SAME_ORIGIN).status_code in {200, 302}
     assert world() != before
+
+
+def _download_token(essay: EssayPage) -> str:
+    return _download_request(essay, DownloadRequest.Mode.DIRECT)[1]
+
+
+def _consent_pk() -> int:
+    return Consent.objects.get(purpose=Consent.Purpose.NEWSLETTER).pk
+
+
+# A key the site made for one kind of link, put in another kind: each names the same row, or
+# has the same shape, so only the kind of key tells them apart.
+FOREIGN_KEYS: dict[str, tuple[str, Callable[[EssayPage], str]]] = {
+    "newsletter unsubscribe, signed as a reply-mail unsubscribe": (
+        "newsletter unsubscribe",
+        lambda essay: _signed(_consent_pk(), salt=UNSUBSCRIBE_SALT),
+    ),
+    "newsletter unsubscribe, signed as a consent withdrawal": (
+        "newsletter unsubscribe",
+        lambda essay: _signed(_consent_pk(), salt=WITHDRAW_SALT),
+    ),
+    "Mijn gegevens, with a personal download link's key": ("Mijn gegevens link", _download_token),
+    "Mijn gegevens, with a signed newsletter unsubscribe": (
+        "Mijn gegevens link",
+        lambda essay: _path(
+            downloads.newsletter_unsubscribe_link(Consent.objects.get(purpose="newsletter"))
+        ).split("/")[-2],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FOREIGN_KEYS)
+def test_a_key_made_for_another_kind_of_link_opens_nothing_and_acts_on_nothing(
+    essay: EssayPage, case: str
+) -> None:
+    kind, forge = FOREIGN_KEYS[case]
+    link = KEYED_LINKS[kind](essay)
+    token = forge(essay)
+    before = world()
+    client = browser()
+    for url in [link.url, *link.also_get, *link.also_get_logged]:
+        _refused(client.get(url(token)), link)
+    _refused(send(link.url(token), link.data, SAME_ORIGIN), link)
+    assert world() == before
+
+
+def test_a_newsletter_one_click_post_unsubscribes_without_browser_headers(
+    essay: EssayPage,
+) -> None:
+    consent = _newsletter_consent(essay)
+    path = _path(downloads.newsletter_unsubscribe_link(consent))
+    response = Client().post(
+        path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
 
 
 def test_a_commenters_key_with_one_character_changed_shows_no_held_comment(
@@ -443,6 +616,38 @@ def test_an_expired_download_link_offers_a_fresh_one_and_confirms_nothing(
     assert world() == before
     request.refresh_from_db()
     assert request.confirmed_at is None
+
+
+def test_an_expired_downloads_newsletter_link_confirms_nothing_before_the_purge_voids_it(
+    essay: EssayPage, settings: Any
+) -> None:
+    from voorproef.privacy.services import retention_purge
+
+    essay.link_valid_days = 2
+    request, _ = _download_request(essay, DownloadRequest.Mode.DIRECT)
+    newsletter = _newsletter_token(request)
+    # Asked three days ago, expired yesterday: the hourly purge leaves the request, its
+    # newsletter key and the unconfirmed consent alone for days yet.
+    asked = timezone.now() - timedelta(days=3)
+    DownloadRequest.objects.filter(pk=request.pk).update(
+        created_at=asked, expires_at=asked + timedelta(days=2)
+    )
+    request.consents.update(given_at=asked)
+    retention_purge()
+    assert request.consents.exists()
+    request.refresh_from_db()
+    assert request.newsletter_token_hash == downloads.token_hash(newsletter)
+    before = world()
+    client = browser()
+    page = client.get(f"/nieuwsbrief/bevestigen/{newsletter}/")
+    assert page.status_code == 410
+    assert "Deze link is verlopen" in page.content.decode()
+    refused = send(f"/nieuwsbrief/bevestigen/{newsletter}/", {}, SAME_ORIGIN)
+    assert refused.status_code == 410
+    assert "Deze link is verlopen" in refused.content.decode()
+    assert downloads.newsletter_confirm(raw_token=newsletter) is False
+    assert world() == before
+    assert not Consent.objects.filter(confirmed_at__isnull=False).exists()
 
 
 def test_once_the_purge_has_voided_an_expired_link_it_and_its_newsletter_link_are_unknown(

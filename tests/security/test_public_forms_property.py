@@ -27,11 +27,16 @@ from email_validator import EmailNotValidError, validate_email
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.comments.helpers import approved
 from tests.support import form_token
 from voorproef.comments.models import Comment
+from voorproef.comments.services import author_key
 from voorproef.downloads.models import Consent, DownloadRequest, Reader
+from voorproef.essays.demo.loader import SLUG
+from voorproef.essays.models import EssayPage
 from voorproef.inbox.models import ReaderMessage
 from voorproef.mail.models import OutgoingMail
+from voorproef.privacy.models import AccessLink, DataRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +44,7 @@ ESSAY = "/nieuw-publiek-werken/"
 DOWNLOAD_FORM = ESSAY + "download/"
 MESSAGE_FORM = ESSAY + "bericht/"
 COMMENT_FORM = ESSAY + "reacties/plaatsen/"
+MY_DATA_FORM = "/mijn-gegevens/"
 NEWSLETTER_TEXT = "Houd mij per mail op de hoogte van nieuwe essays."
 REMEMBER_COOKIE = "voorproef_reageerder"
 
@@ -230,8 +236,12 @@ def assert_form_again_with(response: Any, typed_values: list[str]) -> None:
         assert escape(value) in html, f"{value!r} is not kept in the form"
 
 
+STORED = (Reader, DownloadRequest, Consent, ReaderMessage, Comment, OutgoingMail)
+STORED_BY_MY_DATA = (AccessLink, DataRequest)
+
+
 def nothing_stored() -> None:
-    for model in (Reader, DownloadRequest, Consent, ReaderMessage, Comment, OutgoingMail):
+    for model in (*STORED, *STORED_BY_MY_DATA):
         assert not model.objects.exists(), f"{model.__name__} stored"
 
 
@@ -409,6 +419,83 @@ def test_the_comment_form_stores_the_cleaned_input_or_shows_the_form_again(
             assert cookie is None
 
 
+# -- the "Mijn gegevens" form ----------------------------------------------------------------------
+
+
+MY_DATA_FIELDS = submissions({"email": addresses()}, {"email": st.one_of(addresses(), typed(254))})
+
+
+@_settings(80)
+@given(fields=MY_DATA_FIELDS)
+def test_the_my_data_form_mails_a_link_to_the_cleaned_address_or_shows_the_form_again(
+    fields: dict[str, Any],
+) -> None:
+    email = fields["email"]
+    with each_example() as client:
+        response = post(client, MY_DATA_FORM, {"email": email})
+        clean_email = email_expected(email, 254)
+        hypothesis.event("refused" if clean_email is None else "accepted")
+        if clean_email is None:
+            assert_form_again_with(response, [email])
+            nothing_stored()
+            return
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert response["Location"] == MY_DATA_FORM + "verstuurd/"
+        link = AccessLink.objects.get()
+        assert link.email == clean_email
+        assert len(link.email) <= column_length(AccessLink, "email")
+        mail = OutgoingMail.objects.get()
+        assert (mail.to, mail.kind) == (clean_email, "privacy-access")
+        assert DataRequest.objects.get().kind == DataRequest.Kind.ACCESS
+        assert_no_nul(link.email)
+
+
+# -- the author's edit of their comment -----------------------------------------------------------
+
+
+HELD_TEXT = "Nog niet beoordeeld."
+EDIT_FIELDS = submissions({"text": well_formed(lines=True)}, {"text": typed(65525)})
+
+
+@_settings(60)
+@given(fields=EDIT_FIELDS)
+def test_the_authors_edit_stores_the_cleaned_text_or_shows_the_form_again(
+    fields: dict[str, Any],
+) -> None:
+    text = fields["text"]
+    with each_example() as client:
+        essay = EssayPage.objects.get(slug=SLUG)
+        held = approved(
+            essay, name="Lotte", email="lotte@example.nl", text=HELD_TEXT, status="pending"
+        )
+        before: dict[str, Any] = dict(Comment.objects.values().get())
+        edit = ESSAY + f"reacties/{held.pk}/bewerken/?reactie={quote(author_key(held))}"
+        response = client.post(
+            edit,
+            urlencode({"text": text}),
+            content_type="application/x-www-form-urlencoded",
+            headers={"Sec-Fetch-Site": "same-origin"},
+        )
+        assert response.status_code < 500
+        expected = text_expected(text, 65525)
+        hypothesis.event("refused" if expected is None else "accepted")
+        if expected is None:
+            assert_form_again_with(response, [text])
+            assert Comment.objects.values().get() == before
+            assert not OutgoingMail.objects.exists()
+            return
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert response["Location"].startswith(ESSAY + "?reactie=")
+        comment = Comment.objects.get()
+        assert comment.text == expected
+        assert comment.edited_at is not None
+        after: dict[str, Any] = dict(Comment.objects.values().get())
+        changed = {key for key in before if before[key] != after[key]}
+        assert changed <= {"text", "edited_at", "reason"}  # held it was, and held it stays
+        assert comment.status == Comment.Status.PENDING
+        assert_no_nul(comment.text)
+
+
 # -- the guards' own fields -----------------------------------------------------------------------
 
 FORMS = {
@@ -421,6 +508,7 @@ FORMS = {
         COMMENT_FORM,
         {"name": "Lotte de Wit", "email": "lotte@example.nl", "text": "Dank voor dit essay."},
     ),
+    "my data": (MY_DATA_FORM, {"email": "anna@example.nl"}),
 }
 
 
@@ -445,10 +533,10 @@ def test_a_post_over_the_hourly_limit_is_refused_with_429_and_stores_nothing(
     path, fields = FORMS[form]
     client = Client()
     post(client, path, fields)
-    stored = [model.objects.count() for model in (DownloadRequest, ReaderMessage, Comment)]
+    stored = [model.objects.count() for model in (*STORED, *STORED_BY_MY_DATA)]
     response = post(client, path, {**fields, "email": "ander@example.nl"})
     assert response.status_code == 429
-    assert [model.objects.count() for model in (DownloadRequest, ReaderMessage, Comment)] == stored
+    assert [model.objects.count() for model in (*STORED, *STORED_BY_MY_DATA)] == stored
 
 
 @pytest.mark.parametrize(

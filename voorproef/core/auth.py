@@ -57,7 +57,11 @@ class ThrottledModelBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> Any:
-        if username is not None and login_locked(request, username):
+        locked = username is not None and login_locked(request, username)
+        # Locked or not, the account is looked up and the password hashed: a refusal that
+        # skipped that work would answer measurably faster than a wrong password.
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if locked:
             logger.warning("sign-in refused: too many failures")
             raise PermissionDenied  # Django then reports a failed login, as for a wrong password
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        return user

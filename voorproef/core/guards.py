@@ -157,3 +157,28 @@ class FormTokenMiddleware:
             if "no-store" not in response.get("Cache-Control", ""):
                 response["Cache-Control"] = "no-cache"
         return response
+
+
+class BodyLimitMiddleware:
+    """Public forms are a few text fields. Django caps form data at DATA_UPLOAD_MAX_MEMORY_SIZE
+    but not files, which it would write to disk: a POST outside the admin (where editors upload
+    images and documents) that announces more than the cap is refused before anything reads
+    it. Multipart stays allowed below it: mail providers send RFC 8058 unsubscribes so."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method == "POST" and not request.path.startswith("/admin/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                refusal_log("any", "request body too large", request)
+                return HttpResponse(
+                    _("This request is too large."),
+                    status=413,
+                    content_type="text/plain; charset=utf-8",
+                )
+        return self.get_response(request)

@@ -122,6 +122,69 @@ class PageCacheMiddleware:
         )
 
 
+# Powerful browser features no public page uses (Chromium's names; one it does not know costs a
+# console error on every page, so only known ones). Denied for the page and anything it embeds.
+_FEATURES_DENIED = (
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "captured-surface-control",
+    "clipboard-read",
+    "clipboard-write",
+    "compute-pressure",
+    "digital-credentials-get",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "gamepad",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "interest-cohort",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "private-state-token-issuance",
+    "private-state-token-redemption",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "speaker-selection",
+    "storage-access",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
+)
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in _FEATURES_DENIED)
+
+
+class PolicyHeadersMiddleware:
+    """The headers Django has no setting for: Permissions-Policy, and Cross-Origin-Resource-Policy
+    (no other site may load the site's pages, files or images into its own). Placed outside the
+    page cache and WhiteNoise, so pages from the cache and static files get them too. The admin
+    (the CSP's excluded prefixes) is left to Wagtail for the features; it gets the CORP."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+        self.excluded = tuple(policy.get("EXCLUDE_URL_PREFIXES") or ())
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if not request.path_info.startswith(self.excluded):
+            response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
 class SiteLanguageMiddleware:
     """Every public response speaks the site's language (LANGUAGE_CODE), whatever the browser
     prefers: the page cache keeps one copy of each page. The admin follows each editor's choice."""

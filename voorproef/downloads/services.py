@@ -245,13 +245,24 @@ def download_confirm(*, request: DownloadRequest) -> None:
     request.refresh_from_db(fields=["confirmed_at"])
 
 
-def newsletter_confirm(*, raw_token: str) -> bool:
-    request = DownloadRequest.objects.filter(newsletter_token_hash=token_hash(raw_token)).first()
-    if request is None:
-        return False
-    request.consents.filter(confirmed_at__isnull=True, withdrawn_at__isnull=True).update(
-        confirmed_at=timezone.now()
+def newsletter_request_by_token(raw: str) -> DownloadRequest | None:
+    return (
+        DownloadRequest.objects.select_related("essay")
+        .filter(newsletter_token_hash=token_hash(raw))
+        .first()
     )
+
+
+def newsletter_confirm(*, raw_token: str) -> bool:
+    """The reader clicked the newsletter link in their download mail. It works as long as the
+    download link it came with: an expired request confirms nothing."""
+    request = newsletter_request_by_token(raw_token)
+    if request is None or request.expired:
+        return False
+    consents = request.consents.filter(withdrawn_at__isnull=True)
+    if not consents.exists():  # withdrawn since: there is nothing to confirm
+        return False
+    consents.filter(confirmed_at__isnull=True).update(confirmed_at=timezone.now())
     return True
 
 

@@ -115,18 +115,19 @@ def download_file(request: HttpRequest, token: str) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def newsletter_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """From the mail only: GET shows a button, POST confirms the subscription."""
-    download = (
-        DownloadRequest.objects.filter(newsletter_token_hash=services.token_hash(token))
-        .select_related("essay")
-        .first()
-    )
+    """From the mail only: GET shows a button, POST confirms the subscription. The link lives
+    as long as the download link it came with."""
+    download = services.newsletter_request_by_token(token)
     if download is None:
         raise Http404
+    if download.expired:
+        context = {"download": download, "page": download.essay}
+        return private(TemplateResponse(request, "downloads/expired.html", context, status=410))
     if request.method == "POST":
         if guards.origin_check(request):
             return private(HttpResponse(status=403))
-        services.newsletter_confirm(raw_token=token)
+        if not services.newsletter_confirm(raw_token=token):
+            raise Http404
         return private(
             TemplateResponse(
                 request, "downloads/newsletter_confirmed.html", {"page": download.essay}

@@ -69,7 +69,7 @@ def consent_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     context = {"page": message.essay, "reader_message": message}
     if request.method == "POST":
         if guards.origin_check(request):
-            return HttpResponse(status=403)
+            return private(HttpResponse(status=403))
         services.message_consent_withdraw(message=message)
         return redirect("inbox_consent_withdraw", token=token)
     return private(TemplateResponse(request, "inbox/withdraw.html", context))

@@ -1,0 +1,64 @@
+"""Public forms take a few text fields: a larger request never reaches them, files included
+(which Django's form data limit does not count and would write to disk)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from wagtail.documents import get_document_model
+
+from tests.comments.helpers import FORM as COMMENT_FORM
+from tests.comments.helpers import approved
+from tests.support import form_token
+from voorproef.comments import services as comments
+from voorproef.comments.models import Comment
+from voorproef.essays.models import EssayPage
+
+pytestmark = pytest.mark.django_db
+
+LIMIT = 2_621_440  # DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def _file(size: int, name: str = "groot.bin") -> io.BytesIO:
+    file = io.BytesIO(b"%PDF-1.4\n" + b"0" * (size - 9))
+    file.name = name
+    return file
+
+
+def test_a_public_post_carrying_a_large_file_is_refused_unread(client: Client) -> None:
+    response = client.post(
+        COMMENT_FORM,
+        {
+            "text": "Met een bijlage.",
+            "name": "Lotte",
+            "email": "lotte@example.nl",
+            "form_token": form_token(),
+            "bijlage": _file(LIMIT + 1),
+        },
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    assert response.status_code == 413
+    assert "te groot" in response.content.decode()
+    assert not Comment.objects.filter(text="Met een bijlage.").exists()
+
+
+def test_a_mail_programs_multipart_unsubscribe_still_works(essay: EssayPage) -> None:
+    mine = approved(essay, name="Lotte", email="lotte@example.nl", notify_replies=True)
+    path = comments.unsubscribe_link(mine).split("://", 1)[1].split("/", 1)[1]
+    response = Client().post("/" + path, {"List-Unsubscribe": "One-Click"})  # multipart
+    assert response.status_code == 200
+    mine.refresh_from_db()
+    assert not mine.notify_replies
+
+
+def test_editors_still_upload_files_larger_than_the_form_limit(
+    editor_client: Client, settings: Any
+) -> None:
+    response = editor_client.post(
+        "/admin/documents/add/", {"title": "Essay", "file": _file(LIMIT + 1, "essay.pdf")}
+    )
+    assert response.status_code == 302
+    assert get_document_model().objects.filter(title="Essay").exists()
