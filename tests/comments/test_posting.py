@@ -256,3 +256,10 @@ def test_unticked_no_cookie_is_set_and_an_old_one_is_removed(client: Client) -> 
     client.cookies["voorproef_reageerder"] = "oud"
     response = post_comment(client, text="Tweede.", email="twee@example.nl")
     assert response.cookies["voorproef_reageerder"]["max-age"] == 0
+
+
+def test_the_comment_keeps_the_network_not_the_address(client: Client, essay: EssayPage) -> None:
+    post_comment(client, ip="203.0.113.77", text="Vanaf een vast adres.")
+    post_comment(client, ip="2001:db8:7:8::1", text="Vanaf IPv6.", email="jan@example.nl")
+    assert Comment.objects.get(text="Vanaf een vast adres.").ip_network == "203.0.113.0"
+    assert Comment.objects.get(text="Vanaf IPv6.").ip_network == "2001:db8:7::"

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.test import Client
 
 from voorproef.essays.models import EssayPage
+from voorproef.mail.models import OutgoingMail
 
 from .test_gate_form import _post
 
@@ -52,3 +54,16 @@ def test_the_outbox_is_visible_to_editors(client: Client, editor_client: Client)
     listing = editor_client.get("/admin/outgoing_mail/").content.decode()
     assert "anna@example.nl" in listing
     assert "Je exemplaar van" in listing
+
+
+def test_the_outbox_shows_a_mail_as_sent_but_not_the_readers_personal_link(
+    client: Client, editor_client: Client
+) -> None:
+    _post(client, name="Anna", email="anna@example.nl")
+    mail = OutgoingMail.objects.get()
+    key = re.search(r"/download/([\w-]+)/", mail.body_text)
+    assert key
+    page = editor_client.get(f"/admin/outgoing_mail/inspect/{mail.pk}/").content.decode()
+    assert "Anna" in page
+    assert "/download/[key]/" in page
+    assert key.group(1) not in page  # whoever has it downloads her copy

@@ -21,6 +21,7 @@ from voorproef.comments.services import comment_approved
 from voorproef.downloads.models import Consent, Reader
 from voorproef.downloads.services import download_request_create
 from voorproef.essays.models import EssayPage, HomePage
+from voorproef.inbox.models import ReaderMessage
 from voorproef.inbox.services import message_create, message_reply
 from voorproef.mail.models import OutgoingMail
 from voorproef.privacy.models import ConsentWording, DataRequest, PrivacyPage, PrivacySettings
@@ -241,3 +242,28 @@ def test_the_log_and_the_answer_view_are_for_editors_with_the_right(
     assert client.get("/admin/data_requests/answer/").status_code == 403
     assert client.get("/admin/data_requests/").status_code in {302, 403}
     assert client.get("/admin/data_requests/add/").status_code in {302, 403, 404}
+
+
+def test_a_changed_publication_text_is_a_new_version_and_each_message_keeps_its_own(
+    essay: EssayPage,
+) -> None:
+    texts = ["Jullie mogen mijn ervaring publiceren: met mijn naam"] * 2 + [
+        "Jullie mogen mijn ervaring op deze pagina publiceren: met mijn naam"
+    ]
+    for n, text in enumerate(texts):
+        message_create(
+            essay=essay,
+            name="Eva",
+            email=f"eva{n}@example.nl",
+            organisation="",
+            text="Hallo.",
+            consent=ReaderMessage.Consent.WITH_NAME,
+            consent_text=text,
+            ip_network="",
+            user_agent="",
+        )
+    versions = [
+        (m.consent_wording.version, m.consent_wording.text)
+        for m in ReaderMessage.objects.order_by("pk").select_related("consent_wording")
+    ]
+    assert versions == [(1, texts[0]), (1, texts[0]), (2, texts[2])]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib import admin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -54,3 +55,11 @@ class OutgoingMail(NotContent, models.Model):
         # Impersonal: Wagtail's action log keeps this text as the row's label, and the log is
         # neither exported nor erased with a reader's data.
         return gettext("mail #%(number)s") % {"number": self.pk}
+
+    @admin.display(description=_("text"))
+    def text_without_keys(self) -> str:
+        """The text as editors see it in the outbox: a reader's personal links are theirs
+        alone, so their keys are masked."""
+        from voorproef.core.access_log import mask_text
+
+        return mask_text(self.body_text)

@@ -54,7 +54,7 @@ class OutgoingMailViewSet(ModelViewSet):
         "message_id",
         "created_at",
         "sent_at",
-        "body_text",
+        "text_without_keys",
     ]
     form_fields = ["to"]
 
