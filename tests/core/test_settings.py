@@ -56,10 +56,20 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
         "DEBUG": "0",
         "SECRET_KEY": "k" * 10 + "a-real-secret-of-sufficient-length-and-variety-!@#$%^&*",
         "SITE_URL": "https://essays.example.nl",
+        "EMAIL_URL": "smtp://mail.example.nl:587?starttls=1",
     }
     result = _manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+    # Without a mail server, mails (and the personal links in them) would go to the log.
+    unsent = _manage(
+        {k: v for k, v in env.items() if k != "EMAIL_URL"},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert unsent.returncode != 0 and "voorproef.W001" in unsent.stdout + unsent.stderr
     values = _settings(env, "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE", "ALLOWED_HOSTS")
     assert values["SECURE_HSTS_SECONDS"] == 365 * 24 * 3600
     assert values["SESSION_COOKIE_SECURE"] is True

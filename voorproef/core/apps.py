@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self) -> None:
-        from . import auth, signal_handlers
+        from . import auth, checks, signal_handlers  # noqa: F401 (checks registers itself)
 
         signal_handlers.connect()
         auth.connect()
