@@ -262,8 +262,9 @@ def test_a_changed_publication_text_is_a_new_version_and_each_message_keeps_its_
             ip_network="",
             user_agent="",
         )
-    versions = [
-        (m.consent_wording.version, m.consent_wording.text)
-        for m in ReaderMessage.objects.order_by("pk").select_related("consent_wording")
-    ]
+    versions = list(
+        ReaderMessage.objects.order_by("pk").values_list(
+            "consent_wording__version", "consent_wording__text"
+        )
+    )
     assert versions == [(1, texts[0]), (1, texts[0]), (2, texts[2])]
