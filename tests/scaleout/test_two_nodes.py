@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.conf import settings
 
 from tests.support import (
     Inbox,
@@ -32,7 +33,10 @@ from voorproef.mail.models import OutgoingMail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REQUESTS = int(os.environ.get("SCALEOUT_REQUESTS", "2000"))
+# Several nodes share a PostgreSQL database in production: there the test takes the launch-sized
+# load. On SQLite (one file, one machine) it shows the same with fewer, in a quarter of the time.
+_DEFAULT = "2000" if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") else "500"
+REQUESTS = int(os.environ.get("SCALEOUT_REQUESTS", _DEFAULT))
 
 
 @pytest.fixture
