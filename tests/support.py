@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -24,6 +25,15 @@ from django.db import connection
 def form_token(age: float = 10) -> str:
     """A form token as a page shown `age` seconds ago carries it."""
     return signing.dumps(int(time.time() - age), salt="voorproef.form-token", compress=False)
+
+
+_FORM_TOKEN_SHOWN = re.compile(rb'name="form_token" value="[^"]*"')
+
+
+def without_form_token(page: bytes) -> bytes:
+    """A page with its form token blanked: the token holds the second the page was served, so
+    two servings of the same page differ in it when a second passes between them."""
+    return _FORM_TOKEN_SHOWN.sub(b'name="form_token" value=""', page)
 
 
 def mail_subject(message: EmailMessage) -> str:
