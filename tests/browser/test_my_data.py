@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.comments.helpers import approved
+from tests.downloads.helpers import requested
 from voorproef.downloads.models import Reader as ReaderRow
-from voorproef.downloads.services import download_request_create
 from voorproef.essays.models import EssayPage
 from voorproef.mail.models import OutgoingMail
 
@@ -23,14 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_reader_sees_takes_and_erases_what_is_held_about_them(
     reader: Reader, essay: EssayPage, tmp_path: Path
 ) -> None:
-    download_request_create(
-        essay=essay,
-        name="Fatima El Amrani",
-        email="fatima@example.nl",
-        newsletter=True,
-        ip_network="192.0.2.0",
-        user_agent="Firefox",
-    )
+    requested(essay, name="Fatima El Amrani", email="fatima@example.nl", newsletter=True)
     approved(essay, name="Fatima", email="fatima@example.nl", text="Dit herken ik.")
     page = reader.page
     page.goto("/nieuw-publiek-werken/")

@@ -119,6 +119,18 @@ def test_a_moderation_word_anywhere_holds_the_comment(
     assert "203.0.113" not in comment.reason
 
 
+def test_a_word_in_the_text_is_named_even_when_an_earlier_word_matched_the_ip_address(
+    client: Client, essay: EssayPage
+) -> None:
+    approved(essay, name="Lotte de Wit", email="lotte@example.nl")
+    _settings(moderation_words="203.0.113.77\ncasino\n")
+    post_comment(client, ip="203.0.113.77", text="Koop goedkope casino-chips")
+    comment = Comment.objects.latest("pk")
+    assert comment.status == "pending"
+    assert "„casino”" in comment.reason  # what the editor can check in the text itself
+    assert "203.0.113" not in comment.reason
+
+
 def test_a_blocked_word_sends_the_comment_to_spam(client: Client, essay: EssayPage) -> None:
     approved(essay, name="Lotte de Wit", email="lotte@example.nl")
     _settings(blocked_words="viagra", moderation_words="viagra")

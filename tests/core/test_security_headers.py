@@ -28,6 +28,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from tests.comments.helpers import approved
+from tests.downloads.helpers import requested
 from tests.support import ROOT, SUITE_ONLY_ENV, form_token
 from voorproef.comments import services as comments
 from voorproef.comments.models import Comment
@@ -130,14 +131,7 @@ class Ask:
 
 
 def _download(essay: EssayPage, *, newsletter: bool = False) -> tuple[DownloadRequest, str]:
-    return downloads.download_request_create(
-        essay=essay,
-        name="Anna de Boer",
-        email="anna@example.nl",
-        newsletter=newsletter,
-        ip_network="192.0.2.0",
-        user_agent="Firefox",
-    )
+    return requested(essay, newsletter=newsletter)
 
 
 def _download_link(essay: EssayPage) -> str:

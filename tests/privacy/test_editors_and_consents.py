@@ -17,9 +17,9 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.comments.helpers import approved
+from tests.downloads.helpers import requested
 from voorproef.comments.services import comment_approved
 from voorproef.downloads.models import Consent, Reader
-from voorproef.downloads.services import download_request_create
 from voorproef.essays.models import EssayPage, HomePage
 from voorproef.inbox.models import ReaderMessage
 from voorproef.inbox.services import message_create, message_reply
@@ -31,9 +31,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _request(essay: EssayPage, email: str = "anna@example.nl") -> Any:
-    request, _raw = download_request_create(
-        essay=essay, name="Anna", email=email, newsletter=True, ip_network="", user_agent=""
-    )
+    request, _raw = requested(essay, name="Anna", email=email, newsletter=True)
     return request
 
 

@@ -17,10 +17,10 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from tests.comments.helpers import approved, post_comment
+from tests.downloads.helpers import requested
 from tests.support import form_token
 from voorproef.comments.models import Comment
 from voorproef.downloads.models import Consent, DownloadRequest, Reader
-from voorproef.downloads.services import download_request_create
 from voorproef.essays.models import EssayPage
 from voorproef.inbox.models import ReaderMessage
 from voorproef.inbox.services import message_create
@@ -51,14 +51,7 @@ def _link(email: str = EMAIL) -> str:
 
 
 def _reader_with_everything(essay: EssayPage) -> dict[str, Any]:
-    request, _raw = download_request_create(
-        essay=essay,
-        name="Anna de Boer",
-        email=EMAIL,
-        newsletter=True,
-        ip_network="192.0.2.0",
-        user_agent="Firefox",
-    )
+    request, _raw = requested(essay, email=EMAIL, newsletter=True)
     message = message_create(
         essay=essay,
         name="Anna de Boer",

@@ -17,10 +17,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.comments.helpers import approved
+from tests.downloads.helpers import requested
 from tests.support import form_token, without_form_token
 from voorproef.comments.models import CommentSettings
 from voorproef.comments.text import avatar_colour
-from voorproef.downloads.services import download_request_create
 from voorproef.essays.models import EssayPage
 from voorproef.inbox.services import message_create
 
@@ -31,9 +31,7 @@ _TOKENS = re.compile(r"/(download|mijn-gegevens)/[\w-]{20,}/|[\w-]{20,}:[\w-]+:[
 
 
 def _holdings(essay: EssayPage) -> None:
-    download_request_create(
-        essay=essay, name="Anna", email=KNOWN, newsletter=True, ip_network="", user_agent=""
-    )
+    requested(essay, name="Anna", email=KNOWN, newsletter=True)
     message_create(
         essay=essay,
         name="Anna",

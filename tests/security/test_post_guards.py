@@ -25,6 +25,7 @@ from django.urls import resolve
 from django.utils import timezone
 
 from tests.comments.helpers import approved
+from tests.downloads.helpers import requested
 from tests.support import form_token
 from voorproef.comments import services as comments
 from voorproef.comments.models import Comment
@@ -97,14 +98,7 @@ class Post:
 
 def _download_request(essay: EssayPage, mode: str) -> tuple[DownloadRequest, str]:
     essay.delivery_mode = mode
-    return downloads.download_request_create(
-        essay=essay,
-        name="Anna de Boer",
-        email="anna@example.nl",
-        newsletter=True,
-        ip_network="192.0.2.0",
-        user_agent="",
-    )
+    return requested(essay, newsletter=True)
 
 
 def _newsletter_token(request: DownloadRequest) -> str:

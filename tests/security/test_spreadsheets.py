@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from tests.comments.helpers import approved
-from voorproef.downloads.services import download_request_create
+from tests.downloads.helpers import requested
 from voorproef.essays.models import EssayPage
 from voorproef.privacy.services import holdings_csv, holdings_find
 
@@ -24,14 +24,7 @@ def _rows(response: object) -> list[list[str]]:
 
 
 def test_admin_csv_exports_keep_formulas_as_text(editor_client: Client, essay: EssayPage) -> None:
-    download_request_create(
-        essay=essay,
-        name=FORMULA,
-        email="anna@example.nl",
-        newsletter=False,
-        ip_network="",
-        user_agent="",
-    )
+    requested(essay, name=FORMULA)
     approved(essay, name="@SUM(1+1)", email="bert@example.nl", text="-2+3")
     approved(essay, name="Carla", email="carla@example.nl", text="Gewoon = tekst.")
 
@@ -45,14 +38,7 @@ def test_admin_csv_exports_keep_formulas_as_text(editor_client: Client, essay: E
 
 
 def test_the_readers_own_csv_keeps_formulas_as_text(essay: EssayPage) -> None:
-    download_request_create(
-        essay=essay,
-        name=FORMULA,
-        email="anna@example.nl",
-        newsletter=False,
-        ip_network="",
-        user_agent="",
-    )
+    requested(essay, name=FORMULA)
     rows = list(
         csv.DictReader(
             io.StringIO(holdings_csv(holdings_find("anna@example.nl"), "download_requests"))

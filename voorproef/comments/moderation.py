@@ -36,8 +36,8 @@ Check = Callable[[Candidate, CommentSettings], "Verdict | None"]
 
 
 def _word_match(words: str, candidate: Candidate) -> str | None:
-    """The first of the editors' words found in what the commenter sent; "" when it is found
-    only in the IP address, which the reason (kept with the comment) must not repeat."""
+    """The first of the editors' words found in what the commenter sent; "" when words are
+    found only in the IP address, which the reason (kept with the comment) must not repeat."""
     haystack = [
         candidate.name,
         candidate.email,
@@ -46,14 +46,13 @@ def _word_match(words: str, candidate: Candidate) -> str | None:
         candidate.user_agent,
     ]
     haystack = [h.casefold() for h in haystack]
-    ip = candidate.ip.casefold()
+    ip, in_ip = candidate.ip.casefold(), False
     for line in words.splitlines():
         word = line.strip().casefold()
         if word and any(word in h for h in haystack):
             return line.strip()
-        if word and word in ip:
-            return ""
-    return None
+        in_ip = in_ip or bool(word and word in ip)
+    return "" if in_ip else None
 
 
 def blocked_words(candidate: Candidate, settings: CommentSettings) -> Verdict | None:
