@@ -45,6 +45,26 @@ def test_a_reset_mail_goes_through_the_outbox_and_its_link_sets_a_new_password(
     assert client.get(link.group(1), follow=True).context["validlink"] is False  # once only
 
 
+def test_a_new_password_lets_a_locked_out_editor_in_at_once(client: Client, editor: Any) -> None:
+    """Whoever fails on purpose to keep an editor out cannot: the reset mail lets them back."""
+    for n in range(5):
+        client.post(
+            "/admin/login/",
+            {"username": "Editor", "password": "raden"},
+            REMOTE_ADDR=f"203.0.113.{n}",
+        )
+    signed_in = {"username": "editor", "password": "pw"}
+    assert client.post("/admin/login/", signed_in).status_code == 200  # locked
+
+    _ask(client, "editor@example.nl")
+    link = re.search(r"(/admin/password_reset/confirm/\S+)", OutgoingMail.objects.get().body_text)
+    assert link
+    form = client.get(link.group(1), follow=True)
+    new = "Een lang nieuw wachtwoord 42!"
+    client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert client.post("/admin/login/", {**signed_in, "password": new}).status_code == 302
+
+
 def test_a_known_and_an_unknown_address_get_the_same_answer(client: Client, editor: Any) -> None:
     known = _ask(client, "editor@example.nl")
     unknown = _ask(client, "niemand@example.nl")

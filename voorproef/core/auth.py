@@ -1,6 +1,8 @@
 """Admin sign-in that slows down guessing: after a few wrong passwords for one account, or
 many from one address, sign-in is refused for a while. The answer looks like any wrong password,
-so it tells a guesser nothing; the editor can ask a colleague or wait."""
+so it tells a guesser nothing. The editor waits, or sets a new password (a reset link by mail, or
+a colleague): a new password lifts the account's lock at once, so whoever fails on purpose to
+keep an editor out cannot."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models.signals import pre_save
 from django.http import HttpRequest
 
 from .ip import client_ip
@@ -45,8 +49,28 @@ def _failure_count(sender: Any, credentials: dict[str, Any], request: Any = None
                 cache.add(key, 1, timeout=settings.LOGIN_LOCK_SECONDS)
 
 
+def _unlock_on_new_password(
+    sender: Any, instance: Any, update_fields: Any = None, raw: bool = False, **_: Any
+) -> None:
+    """A new password lifts the account's lock: only someone who could set one does that."""
+    if (
+        raw
+        or instance.pk is None
+        or (update_fields is not None and "password" not in update_fields)
+    ):
+        return
+    before = sender.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+    if before is not None and before != instance.password:
+        cache.delete(_keys(None, instance.get_username())[0][0])
+
+
 def connect() -> None:
     user_login_failed.connect(_failure_count, dispatch_uid="voorproef-login-failures")
+    pre_save.connect(
+        _unlock_on_new_password,
+        sender=get_user_model(),
+        dispatch_uid="voorproef-login-unlock",
+    )
 
 
 class ThrottledModelBackend(ModelBackend):
