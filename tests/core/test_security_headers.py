@@ -374,6 +374,8 @@ UNCACHED: dict[str, Callable[[EssayPage], Ask]] = {
     "pdf, made-up key": lambda e: Ask("/download/bestaat-niet/pdf/", 404),
     "withdraw, forged key": lambda e: Ask("/ervaring/intrekken/1:forged/", 404),
     "comments page 3 of 1": lambda e: Ask(ESSAY + "reacties/3/", 404),
+    "my data erased, forged numbers": lambda e: Ask("/mijn-gegevens/gewist/?n=1:forged", 200),
+    "my data erased, post": lambda e: Ask("/mijn-gegevens/gewist/", 405, "post"),
     "wagtail's front-end login": lambda e: Ask("/_util/login/", 200),
     "healthz, post": lambda e: Ask("/healthz", 405, "post"),
     "robots.txt, post": lambda e: Ask("/robots.txt", 405, "post"),

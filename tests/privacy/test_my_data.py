@@ -26,7 +26,7 @@ from voorproef.inbox.models import ReaderMessage
 from voorproef.inbox.services import message_create
 from voorproef.mail.models import OutgoingMail
 from voorproef.privacy.models import AccessLink, DataRequest, PrivacySettings
-from voorproef.privacy.services import retention_purge
+from voorproef.privacy.services import holdings_erase, retention_purge
 
 pytestmark = pytest.mark.django_db
 
@@ -144,9 +144,24 @@ def test_the_copy_holds_everything_as_json_and_as_csv_per_kind(
     assert {c["text"] for c in data["comments"]} == {"Mooi essay, herkenbaar.", "Nog een gedachte."}
     assert data["messages"][0]["organisation"] == "Gemeente Utrecht"
     assert data["messages"][0]["published"] is True
-    assert [m["kind"] for m in data["mails"]] == ["download", "privacy-access"]
+    assert [(m["kind"], m["to_you"]) for m in data["mails"]] == [
+        ("download", True),
+        ("privacy-access", True),
+    ]
+    # Times as the pages show them: the site's clock, with its offset from UTC.
+    assert data["download_requests"][0]["requested_at"].endswith(("+01:00", "+02:00"))
+    # The copy may be handed on: no personal link in it opens anything.
+    mail_texts = " ".join(m["text"] for m in data["mails"])
+    assert "/download/" in mail_texts and "/mijn-gegevens/" in mail_texts
+    key_links = re.findall(r"/(?:download|mijn-gegevens)/[^\s/]+/", mail_texts)
+    assert key_links and all("[key]" in key_link for key_link in key_links), key_links
+    for key_link in key_links:
+        assert client.get(key_link).status_code == 404, key_link
 
-    rows = list(csv.DictReader(io.StringIO(client.get(link + "comments.csv").content.decode())))
+    spreadsheet = client.get(link + "comments.csv").content.decode()
+    # A byte order mark first, so Excel reads the file as UTF-8 (é, „) and not as its code page.
+    assert spreadsheet.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(spreadsheet.removeprefix("\ufeff"))))
     assert [row["status"] for row in rows] == ["approved", "pending"]
     assert client.get(link + "passwords.csv").status_code == 404
     exports = DataRequest.objects.filter(kind=DataRequest.Kind.EXPORT)
@@ -164,7 +179,10 @@ def test_the_newsletter_consent_is_withdrawn_in_one_click(client: Client, essay:
     assert Consent.objects.get().withdrawn_at is not None
     html = client.get(response["Location"]).content.decode()
     assert "je krijgt geen mail meer over nieuwe essays" in html
+    assert 'class="form-message form-message--done" role="status"' in html  # not an error's red
     assert "ingetrokken op" in html
+    # The next button posts to the overview itself: its answer does not repeat this "done".
+    assert f'action="{link}#data-erase"' in html and "?gedaan" not in html.split("<form", 1)[1]
     assert DataRequest.objects.filter(kind=DataRequest.Kind.WITHDRAWAL).count() == 1
 
 
@@ -227,13 +245,24 @@ def test_erasing_deletes_everything_and_keeps_the_comments_without_a_name(
     assert "Vink het vakje aan" in refused.content.decode()
     assert Reader.objects.exists()
 
+    overview = client.get(link).content.decode()
+    assert "Gemeente Utrecht" in overview  # the message as stored, with name and organisation
+    # Every mail erasing deletes is listed: hers, and the editors' about her message.
+    assert overview.count("(aan de redactie)") == 1
+    listed = re.findall(r"<p>\d+ \w+ \d{4}, \d\d:\d\d: ", overview)
+
     with committed():
         response = client.post(
             link, {"action": "erase", "confirm": "on"}, headers={"Sec-Fetch-Site": "same-origin"}
         )
-    html = response.content.decode()
-    assert response.status_code == 200 and "Je gegevens zijn gewist" in html
+    # A redirect: reloading the answer, or going back and forth, posts nothing again.
+    assert response.status_code == 302 and response["Location"].startswith("/mijn-gegevens/gewist/")
+    done = client.get(response["Location"])
+    html = done.content.decode()
+    assert done.status_code == 200 and "Je gegevens zijn gewist" in html
     assert "2 reacties bewaard zonder je naam, adres of website" in html
+    assert f"{len(listed)} mails verwijderd" in html
+    assert done["Cache-Control"].startswith("private") and "no-store" in done["Cache-Control"]
 
     assert not Reader.objects.exists() and not DownloadRequest.objects.exists()
     assert not Consent.objects.exists() and not ReaderMessage.objects.exists()
@@ -252,12 +281,28 @@ def test_erasing_deletes_everything_and_keeps_the_comments_without_a_name(
         "download_requests": 1,
         "consents": 1,
         "messages": 1,
-        "mails": 3,
+        "mails": len(listed),
         "comments_anonymised": 2,
     }
     logged = json.dumps(list(DataRequest.objects.values()), default=str)
     assert "anna" not in logged.lower() and "192.0.2" not in logged
     assert client.get(link).status_code == 404  # the link went with the rest
+
+
+def test_a_second_erase_through_the_same_link_erases_and_logs_nothing_more(
+    client: Client, essay: EssayPage
+) -> None:
+    """Two posts of the erase button at once (a double click) both passed the link's check;
+    the second, waiting for the first, finds the link gone and does nothing."""
+    _reader_with_everything(essay)
+    _ask(client)
+    link = AccessLink.objects.get()
+    for done in (True, False):
+        entry = holdings_erase(
+            email=EMAIL, delete_comments=False, channel="reader", access_link=link
+        )
+        assert (entry is not None) is done
+    assert DataRequest.objects.filter(kind=DataRequest.Kind.ERASURE).count() == 1
 
 
 def test_erasing_deletes_the_comments_when_asked_and_the_editors_allow_it(

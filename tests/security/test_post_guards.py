@@ -246,6 +246,7 @@ NOT_IN_THE_MATRIX = {
 SHOW_ONLY = {
     "download_file",
     "privacy_access_sent",
+    "privacy_erased",
     "privacy_export_json",
     "privacy_export_csv",
     "download_sent",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -79,6 +79,12 @@ class Holdings:
     mails: list[OutgoingMail] = field(default_factory=list)
 
     @property
+    def mail_rows(self) -> list[tuple[OutgoingMail, bool]]:
+        """Each mail, and whether it went to this address (else it was about it, to the
+        editors)."""
+        return [(mail, mail.to.casefold() == self.email.casefold()) for mail in self.mails]
+
+    @property
     def empty(self) -> bool:
         """Nothing but the mails that carried a link to this overview."""
         return not (
@@ -89,12 +95,30 @@ class Holdings:
         )
 
 
+def _mails_about(email: str) -> QuerySet[OutgoingMail]:
+    """Every mail that holds something of the address: sent to it, answering to it, about its
+    requests and messages (to the editors, with its words), or naming it in its text."""
+    from voorproef.downloads.models import DownloadRequest
+    from voorproef.inbox.models import ReaderMessage
+    from voorproef.mail.models import OutgoingMail
+
+    about = Q(to__iexact=email) | Q(reply_to__iexact=email) | Q(body_text__icontains=email)
+    about |= Q(
+        pk__in=ReaderMessage.objects.filter(email__iexact=email).exclude(mail=None).values("mail")
+    )
+    about |= Q(
+        pk__in=DownloadRequest.objects.filter(reader__email__iexact=email)
+        .exclude(mail=None)
+        .values("mail")
+    )
+    return OutgoingMail.objects.filter(about)
+
+
 def holdings_find(email: str) -> Holdings:
     """Everything stored under an address (compared without regard to case)."""
     from voorproef.comments.models import Comment
     from voorproef.downloads.models import Reader
     from voorproef.inbox.models import ReaderMessage
-    from voorproef.mail.models import OutgoingMail
 
     reader = Reader.objects.filter(email__iexact=email).first()
     return Holdings(
@@ -117,12 +141,13 @@ def holdings_find(email: str) -> Holdings:
             .prefetch_related("replies")
             .order_by("pk")
         ),
-        mails=list(OutgoingMail.objects.filter(to__iexact=email).order_by("pk")),
+        mails=list(_mails_about(email).order_by("pk")),
     )
 
 
 def _when(value: Any) -> str | None:
-    return value.isoformat() if value else None
+    """A moment as the site's clock shows it (the pages' time), with its offset from UTC."""
+    return timezone.localtime(value).isoformat() if value else None
 
 
 def holdings_export(holdings: Holdings) -> dict[str, list[dict[str, Any]]]:
@@ -200,11 +225,14 @@ def holdings_export(holdings: Holdings) -> dict[str, list[dict[str, Any]]]:
         "mails": [
             {
                 "kind": mail.kind,
+                "to_you": mail.to.casefold() == holdings.email.casefold(),
                 "subject": mail.subject,
                 "status": mail.status,
                 "created_at": _when(mail.created_at),
                 "sent_at": _when(mail.sent_at),
-                "text": mail.body_text,
+                # The keys of personal links are masked: a copy handed on must not open
+                # this overview (or erase it) or a personal download for whoever gets it.
+                "text": mail.text_without_keys(),
             }
             for mail in holdings.mails
         ],
@@ -212,7 +240,11 @@ def holdings_export(holdings: Holdings) -> dict[str, list[dict[str, Any]]]:
 
 
 def holdings_json(holdings: Holdings) -> str:
-    data = {"address": holdings.email, "exported_at": timezone.now(), **holdings_export(holdings)}
+    data = {
+        "address": holdings.email,
+        "exported_at": _when(timezone.now()),
+        **holdings_export(holdings),
+    }
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
 
 
@@ -220,8 +252,11 @@ EXPORT_KINDS = ("download_requests", "consents", "comments", "messages", "mails"
 
 
 def holdings_csv(holdings: Holdings, kind: str) -> str:
+    """One kind as a spreadsheet. It starts with a byte order mark: without one, Excel reads
+    UTF-8 as the local code page and garbles every é and „."""
     rows = holdings_export(holdings)[kind]
     out = io.StringIO()
+    out.write("\ufeff")
     if rows:
         columns = [key for key in rows[0] if not isinstance(rows[0][key], list)]
         writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
@@ -351,10 +386,14 @@ def holdings_erase(
     handled_by: User | None = None,
     received_at: Any = None,
     note: str = "",
-) -> DataRequest:
+    access_link: AccessLink | None = None,
+) -> DataRequest | None:
     """Erase what is held about an address: requests, consents, messages and mail deleted;
     comments anonymised, or deleted when asked and the editors allow it; published
-    experiences leave the page. The log keeps numbers, nothing personal."""
+    experiences leave the page. The log keeps numbers, nothing personal.
+
+    A reader erases through their link, which goes with the rest: a second request through the
+    same link (a double click) finds it gone, erases nothing and logs nothing (None)."""
     from voorproef.comments.models import Comment
     from voorproef.downloads.models import Reader
     from voorproef.inbox.models import ReaderMessage
@@ -362,6 +401,10 @@ def holdings_erase(
 
     delete_comments = delete_comments and PrivacySettings.load().comments_deletable
     with transaction.atomic():
+        # Deleting the link first makes a second request through it wait for this one (its
+        # row is locked until the commit) and then find nothing to delete.
+        if access_link is not None and not AccessLink.objects.filter(pk=access_link.pk).delete()[0]:
+            return None
         readers = Reader.objects.filter(email__iexact=email)
         messages = ReaderMessage.objects.filter(email__iexact=email)
         comments = Comment.objects.filter(email__iexact=email)
@@ -369,17 +412,14 @@ def holdings_erase(
             messages.filter(published=True).exists()
             or comments.filter(status=Comment.Status.APPROVED).exists()
         )
-        # Mail that was about this reader (to the editors, with their words) goes too.
-        mail_ids = {
-            *messages.exclude(mail=None).values_list("mail", flat=True),
-            *readers.values_list("requests__mail", flat=True),
-        } - {None}
-        mails = OutgoingMail.objects.filter(
-            Q(to__iexact=email)
-            | Q(reply_to__iexact=email)
-            | Q(pk__in=mail_ids)
-            | Q(body_text__icontains=email)
-        ).exclude(status=OutgoingMail.Status.SENDING)  # a worker holds it for a moment
+        # Mail that was about this reader (to the editors, with their words) goes too. Its
+        # ids are read now: deleting the requests and messages below unlinks them.
+        mail_ids = list(
+            _mails_about(email)
+            .exclude(status=OutgoingMail.Status.SENDING)  # a worker holds it for a moment
+            .values_list("pk", flat=True)
+        )
+        mails = OutgoingMail.objects.filter(pk__in=mail_ids)
         # A reply mail told another reader what this one wrote, under this one's name: that
         # mail is the other reader's, so a sent one keeps its row and loses what it said; one
         # not sent yet is not sent.

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -19,6 +22,7 @@ from .forms import AccessForm, EraseForm
 from .models import AccessLink, DataRequest, PrivacySettings
 
 _DONE = {"nieuwsbrief", "publicatie", "reacties"}
+_ERASED_SALT = "voorproef.privacy.erased"
 
 
 def _access_page(
@@ -139,9 +143,28 @@ def overview(request: HttpRequest, token: str) -> HttpResponse:
             email=link.email,
             delete_comments=form.cleaned_data["delete_comments"],
             channel=DataRequest.Channel.READER,
+            access_link=link,
         )
-        return private(TemplateResponse(request, "privacy/erased.html", {"summary": entry.summary}))
+        # Answered with a redirect, so a reload or the back button does not post again; the
+        # numbers go along signed (nothing else: the data they counted is gone). None: a second
+        # click erased nothing more.
+        done = reverse("privacy_erased")
+        if entry is not None:
+            done += "?" + urlencode({"n": signing.dumps(entry.summary, salt=_ERASED_SALT)})
+        return redirect(done)
     return _overview_page(request, holdings, token, status=400)
+
+
+@require_http_methods(["GET", "HEAD"])
+def erased(request: HttpRequest) -> HttpResponse:
+    """What the erasure did, from the numbers the overview sent along."""
+    try:
+        summary = signing.loads(request.GET.get("n", ""), salt=_ERASED_SALT)
+    except signing.BadSignature:
+        summary = None
+    if not isinstance(summary, dict):
+        summary = None
+    return private(TemplateResponse(request, "privacy/erased.html", {"summary": summary}))
 
 
 def _export_response(content: str, content_type: str, filename: str) -> HttpResponse:
