@@ -364,6 +364,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB of form data, files not count
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("MAX_IMAGE_UPLOAD_MB", 20) * 1024 * 1024
+# The largest request an editor sends (an image or a PDF with its form), as nginx's
+# client_max_body_size (deploy/nginx) allows: the largest image and 5 MiB more.
+ADMIN_BODY_MAX_BYTES = WAGTAILIMAGES_MAX_UPLOAD_SIZE + 5 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 128_000_000
 X_FRAME_OPTIONS = "DENY"  # Wagtail allows its own preview frames per view.
 # Public pages run only the site's own script and style files: no inline script, no nonces

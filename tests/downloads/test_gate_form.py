@@ -267,13 +267,29 @@ def test_an_uploaded_essay_pdf_is_never_served_at_its_document_address(
 
     from voorproef.downloads.pdf import essay_pdf_render
 
-    document = get_document_model()(title="Essay (pdf)")
-    document.file.save("essay.pdf", ContentFile(essay_pdf_render(essay)))
+    def upload(name: str) -> Any:
+        document = get_document_model()(title=name)
+        document.file.save(f"{name}.pdf", ContentFile(essay_pdf_render(essay)))
+        return document
+
+    # In a draft only: not public before the essay is published with it.
+    draft = upload("concept")
+    essay.pdf_document = draft
+    essay.save_revision()
+    assert client.get(draft.url).status_code == 404
+
+    document = upload("essay")
     essay.pdf_document = document
     publish(essay)
-
     assert client.get(document.url).status_code == 404
     assert editor_client.get(document.url).status_code == 200
+
+    # Replaced by a newer one: the old one stays private too.
+    essay.pdf_document = upload("herzien")
+    publish(essay)
+    assert client.get(document.url).status_code == 404
+    # A document no essay has as its PDF (an appendix linked from the text) is public.
+    assert client.get(upload("bijlage").url).status_code == 200
     response = _post(client, name="Piet")
     pdf = client.get(response["Location"].split("?")[0] + "pdf/")
     assert "PersoonlijkexemplaarvoorPiet" in _pdf_text(pdf.content)

@@ -62,3 +62,18 @@ def test_editors_still_upload_files_larger_than_the_form_limit(
     )
     assert response.status_code == 302
     assert get_document_model().objects.filter(title="Essay").exists()
+
+
+def test_the_admin_takes_an_editors_upload_but_no_large_body_without_a_session(
+    client: Client, editor_client: Client, settings: Any
+) -> None:
+    """Anyone may post the sign-in form; Django's CSRF check would read a file sent with it
+    to disk. Without a session the admin takes what a public form takes; with one, an
+    upload up to the largest image and some."""
+    big = {"username": "editor", "password": "pw", "bijlage": _file(LIMIT + 1)}
+    assert client.post("/admin/login/", big).status_code == 413
+
+    settings.ADMIN_BODY_MAX_BYTES = 3 * LIMIT
+    upload = {"title": "Groot", "file": _file(3 * LIMIT + 1, "groot.pdf")}
+    assert editor_client.post("/admin/documents/add/", upload).status_code == 413
+    assert not get_document_model().objects.filter(title="Groot").exists()

@@ -159,22 +159,31 @@ class FormTokenMiddleware:
         return response
 
 
+def _body_limit(request: HttpRequest) -> int:
+    """Public forms are a few text fields: DATA_UPLOAD_MAX_MEMORY_SIZE. In the admin editors
+    upload images and documents: up to ADMIN_BODY_MAX_BYTES, and only with a session (anyone
+    may post the sign-in form, which Django's CSRF check reads whole, files and all)."""
+    if request.path.startswith("/admin/") and settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return int(settings.ADMIN_BODY_MAX_BYTES)
+    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
 class BodyLimitMiddleware:
-    """Public forms are a few text fields. Django caps form data at DATA_UPLOAD_MAX_MEMORY_SIZE
-    but not files, which it would write to disk: a POST outside the admin (where editors upload
-    images and documents) that announces more than the cap is refused before anything reads
-    it. Multipart stays allowed below it: mail providers send RFC 8058 unsubscribes so."""
+    """Django caps form data at DATA_UPLOAD_MAX_MEMORY_SIZE but not files, which it would
+    write to disk: a POST that announces more than its limit (`_body_limit`) is refused before
+    anything reads it. Multipart stays allowed below it: mail providers send RFC 8058
+    unsubscribes so."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.method == "POST" and not request.path.startswith("/admin/"):
+        if request.method == "POST":
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            if length > _body_limit(request):
                 refusal_log("any", "request body too large", request)
                 return HttpResponse(
                     _("This request is too large."),

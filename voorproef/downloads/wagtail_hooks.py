@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
@@ -114,12 +115,27 @@ def add_download_counts(request: HttpRequest, panels: list[Component]) -> None:
     panels.append(DownloadCountsPanel())
 
 
-@hooks.register("before_serve_document")
-def keep_essay_pdfs_private(document: Any, request: HttpRequest) -> None:
-    """An uploaded essay PDF goes to readers only as their personal copy, never by its URL."""
+def _essay_pdf(document: Any) -> bool:
+    """Whether any essay has, had or will have this document as its PDF: the live page, or any
+    revision (a draft not yet published, one scheduled, one an editor replaced)."""
+    from wagtail.models import Revision
+
     from voorproef.essays.models import EssayPage
 
-    if EssayPage.objects.filter(pdf_document=document).exists() and not (
+    return (
+        EssayPage.objects.filter(pdf_document=document).exists()
+        or Revision.objects.filter(
+            content_type=ContentType.objects.get_for_model(EssayPage),
+            content__pdf_document=document.pk,
+        ).exists()
+    )
+
+
+@hooks.register("before_serve_document")
+def keep_essay_pdfs_private(document: Any, request: HttpRequest) -> None:
+    """An uploaded essay PDF goes to readers only as their personal copy, never by its URL:
+    neither before it is published nor after another has taken its place."""
+    if not (
         request.user.is_authenticated and request.user.has_perm("wagtailadmin.access_admin")
-    ):
+    ) and _essay_pdf(document):
         raise Http404
