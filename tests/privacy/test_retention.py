@@ -122,16 +122,23 @@ def test_a_newsletter_consent_never_confirmed_goes_after_seven_days_and_the_down
 
 
 def test_old_mail_keeps_its_row_but_not_what_it_said(client: Client) -> None:
-    _request(client, "anna@example.nl")
+    _request(client, "anna@example.nl", newsletter="on")
     mail = OutgoingMail.objects.get()
-    OutgoingMail.objects.filter(pk=mail.pk).update(status="sent", sent_at=timezone.now())
+    assert "List-Unsubscribe" in mail.headers  # her personal unsubscribe link
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        status="sent",
+        sent_at=timezone.now(),
+        last_error="SMTPRecipientsRefused: {'anna@example.nl': (452, b'mailbox full')}",
+    )
     _age(OutgoingMail, mail.pk, 91)
 
     assert retention_purge()["mail_bodies_cleared"] == 1
     mail.refresh_from_db()
     assert mail.body_text == "" and mail.body_html == "" and mail.attachments == []
+    assert mail.headers == {} and mail.last_error == ""
     assert mail.status == "sent" and mail.to == "anna@example.nl" and mail.sent_at
     assert mail.subject == ""  # "Je exemplaar van …" says which essay she read
+    assert retention_purge()["mail_bodies_cleared"] == 0  # nothing left to clear
 
 
 def test_a_personal_link_stops_working_a_month_after_it_expired(client: Client) -> None:

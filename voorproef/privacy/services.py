@@ -570,16 +570,25 @@ def _unconfirmed_delete(since: timedelta) -> int:
 
 def _mail_bodies_clear(since: timedelta) -> int:
     """What old mail said, and about whom (a subject may name a reader, the reply address of
-    a mail to the editors is the reader's); the row stays, to show it was sent."""
+    a mail to the editors is the reader's, the headers hold personal unsubscribe links, a
+    mail server's refusal names the address); the row stays, to show it was sent."""
     from voorproef.mail.models import OutgoingMail
 
     cutoff = timezone.now() - since
     old = OutgoingMail.objects.filter(created_at__lt=cutoff).exclude(
         status__in=[OutgoingMail.Status.QUEUED, OutgoingMail.Status.SENDING]
     )
+    said = ~Q(subject="") | ~Q(body_text="") | ~Q(body_html="") | ~Q(reply_to="")
+    said |= ~Q(headers={}) | ~Q(attachments=[]) | ~Q(last_error="")
     return int(
-        old.exclude(body_text="", body_html="", subject="", reply_to="").update(
-            subject="", body_text="", body_html="", reply_to="", attachments=[]
+        old.filter(said).update(
+            subject="",
+            body_text="",
+            body_html="",
+            reply_to="",
+            headers={},
+            attachments=[],
+            last_error="",
         )
     )
 
