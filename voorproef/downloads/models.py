@@ -36,10 +36,11 @@ def private_storage() -> PrivateStorage:
 
 
 class Reader(NotContent, models.Model):
-    """Someone who asked for an essay: one row per (normalised) address."""
+    """Someone who asked for an essay: one row per (normalised) address. The name each request
+    was made under is the request's own: a reader keeps no name that anyone typing their
+    address could change."""
 
     email = models.EmailField(_("email address"), max_length=254, unique=True)
-    name = models.CharField(_("name"), max_length=100)
     created_at = models.DateTimeField(_("first request"), default=timezone.now)
 
     class Meta:

@@ -124,10 +124,7 @@ def download_request_create(
         _token() if newsletter and mode == DownloadRequest.Mode.DIRECT else (None, None)
     )
     with transaction.atomic():
-        reader, created = Reader.objects.get_or_create(email=email, defaults={"name": name})
-        if not created and reader.name != name:
-            reader.name = name
-            reader.save(update_fields=["name"])
+        reader, _created = Reader.objects.get_or_create(email=email)
         request = DownloadRequest.objects.create(
             essay=essay,
             reader=reader,
