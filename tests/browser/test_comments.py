@@ -3,6 +3,7 @@ approves it from the mail, a fresh reader sees it and replies; attack strings st
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -99,9 +100,39 @@ def test_the_remember_box_fills_the_form_next_time(reader: Reader) -> None:
     form.get_by_role("checkbox", name="Mijn naam en e-mailadres onthouden in deze browser").check()
     _comment(reader, "Eerste keer.", "Lotte de Wit", "lotte@example.nl")
     expect(page).to_have_url(re.compile(r".*\?reactie=.*"))
-    assert [c["name"] for c in reader.context.cookies()] == ["voorproef_reageerder"]
+    # Kept in the browser's own storage, never sent to the site: no cookie.
+    assert reader.context.cookies() == []
+    kept = page.evaluate("localStorage.getItem('voorproef.reageerder')")
+    assert json.loads(kept) == {"name": "Lotte de Wit", "email": "lotte@example.nl", "url": ""}
 
     page.goto(ESSAY)
     form = page.locator("#comment-form")
     expect(form.get_by_role("textbox", name="Naam")).to_have_value("Lotte de Wit")
     expect(form.get_by_role("textbox", name="E-mailadres")).to_have_value("lotte@example.nl")
+    box = form.get_by_role("checkbox", name="Mijn naam en e-mailadres onthouden in deze browser")
+    expect(box).to_be_checked()
+
+    # Unticked, the browser forgets them.
+    box.uncheck()
+    cache.clear()  # let the 15 seconds between one address's comments pass
+    _comment(reader, "Tweede keer, niet meer onthouden.", "Lotte de Wit", "lotte@example.nl")
+    expect(page).to_have_url(re.compile(r".*\?reactie=.*"))
+    assert page.evaluate("localStorage.getItem('voorproef.reageerder')") is None
+
+
+def test_a_remember_cookie_of_an_earlier_version_moves_into_the_browser_and_is_gone(
+    reader: Reader, live_server: object
+) -> None:
+    reader.context.add_cookies(
+        [
+            {
+                "name": "voorproef_reageerder",
+                "value": "Lotte%0Alotte%40example.nl%0A",
+                "url": str(live_server),
+            }
+        ]
+    )
+    page = reader.page
+    page.goto(ESSAY + "#reageer")
+    expect(page.locator("#comment-form").get_by_role("textbox", name="Naam")).to_have_value("Lotte")
+    assert reader.context.cookies() == []

@@ -2,9 +2,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,8 +21,6 @@ from .models import Comment, CommentSettings
 if TYPE_CHECKING:
     from voorproef.essays.models import EssayPage
 
-REMEMBER_COOKIE = "voorproef_reageerder"
-_REMEMBER_SECONDS = 365 * 24 * 3600
 
 
 def _form_page(
@@ -46,25 +42,6 @@ def _form_page(
         {"page": essay, "comment_form": form, "message": message, "reply_to": parent},
         status=status,
     )
-
-
-def _remember(response: HttpResponse, request: HttpRequest, form: CommentForm) -> None:
-    """Only when the box is ticked: a cookie with the name and address, nothing else, for the
-    page's script to fill the form with next time. Unticked, an earlier one is removed."""
-    if form.cleaned_data.get("remember"):
-        value = quote(
-            f"{form.cleaned_data['name']}\n{form.cleaned_data['email']}\n{form.cleaned_data['url']}"
-        )
-        response.set_cookie(
-            REMEMBER_COOKIE,
-            value,
-            max_age=_REMEMBER_SECONDS,
-            secure=settings.SITE_URL.startswith("https://"),
-            samesite="Lax",
-            httponly=False,  # read by the page's script, which fills the form
-        )
-    elif REMEMBER_COOKIE in request.COOKIES:
-        response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")
 
 
 def comment_submit(request: HttpRequest, essay: EssayPage) -> HttpResponse:
@@ -112,9 +89,7 @@ def comment_submit(request: HttpRequest, essay: EssayPage) -> HttpResponse:
         }[refused.status]
         return _form_page(request, essay, form, message=message, status=refused.status)
 
-    response = redirect(_landing(essay, comment, site))
-    _remember(response, request, form)
-    return response
+    return redirect(_landing(essay, comment, site))
 
 
 def _landing(essay: EssayPage, comment: Comment, site: CommentSettings) -> str:

@@ -60,20 +60,54 @@
       parentField.value = "";
       note.hidden = true;
     });
+  }
 
-    // The name and address a commenter asked this browser to remember (a cookie, set only
-    // when they ticked the box), filled in for them.
-    var saved = document.cookie.split("; ").filter(function (c) {
+  // "Remember me" under the comment form: the name, address and website stay in this browser
+  // (its local storage, which is never sent to the site), and only when the box is ticked.
+  // Without local storage, or without this script, the box is not offered.
+  var commentForm = document.getElementById("comment-form");
+  var rememberBox = commentForm && commentForm.elements.remember;
+  var store = null;
+  try {
+    store = window.localStorage;
+    store.getItem("voorproef.reageerder");
+  } catch (error) {
+    store = null;
+  }
+  if (rememberBox && store) {
+    var KEY = "voorproef.reageerder";
+    var FIELDS = ["name", "email", "url"];
+    // Earlier versions kept these in a cookie, sent with every request: moved here, removed.
+    var cookie = document.cookie.split("; ").filter(function (c) {
       return c.indexOf("voorproef_reageerder=") === 0;
     })[0];
-    if (saved) {
-      var parts = decodeURIComponent(saved.split("=").slice(1).join("=")).split("\n");
-      var form = respond.querySelector("form");
-      ["name", "email", "url"].forEach(function (name, i) {
-        var input = form.elements[name];
-        if (input && !input.value && parts[i]) input.value = parts[i];
-      });
-      if (form.elements.remember) form.elements.remember.checked = true;
+    if (cookie) {
+      var parts = decodeURIComponent(cookie.split("=").slice(1).join("=")).split("\n");
+      store.setItem(KEY, JSON.stringify({ name: parts[0] || "", email: parts[1] || "", url: parts[2] || "" }));
+      document.cookie = "voorproef_reageerder=; Max-Age=0; Path=/; SameSite=Lax";
     }
+    var saved = null;
+    try {
+      saved = JSON.parse(store.getItem(KEY) || "null");
+    } catch (error) {
+      saved = null;
+    }
+    if (saved) {
+      FIELDS.forEach(function (name) {
+        var input = commentForm.elements[name];
+        if (input && !input.value && typeof saved[name] === "string") input.value = saved[name];
+      });
+      rememberBox.checked = true;
+    }
+    rememberBox.closest("[data-remember]").hidden = false;
+    commentForm.addEventListener("submit", function () {
+      if (rememberBox.checked) {
+        var values = {};
+        FIELDS.forEach(function (name) { values[name] = commentForm.elements[name].value.trim(); });
+        store.setItem(KEY, JSON.stringify(values));
+      } else {
+        store.removeItem(KEY);
+      }
+    });
   }
 })();
