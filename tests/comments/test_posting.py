@@ -33,7 +33,7 @@ def test_the_essay_ends_with_the_wordpress_form_and_nothing_ticked(client: Clien
     for label in ("Reactie", "Naam", "E-mailadres", "Website"):
         assert f">{label}" in section
     assert "Mijn naam en e-mailadres onthouden in deze browser" in section
-    assert "Mail mij bij reacties op mijn bericht" in section
+    assert "Mail mij als iemand op mijn reactie antwoordt" in section
     assert not re.search(r'type="checkbox"[^>]*checked', section)
     assert "Reactie plaatsen" in section
     assert not client.cookies

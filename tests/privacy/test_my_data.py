@@ -195,13 +195,14 @@ def test_the_consent_to_reply_mail_is_on_record_with_its_words_and_withdrawn_in_
     assert comment.notify_replies
     assert comment.notify_wording is not None
     assert (comment.notify_wording.text, comment.notify_wording.version) == (
-        "Mail mij bij reacties op mijn bericht",
+        "Mail mij als iemand op mijn reactie antwoordt",
         1,
     )
     _ask(client)
     link = _link()
     html = client.get(link).content.decode()
-    assert '“Mail mij bij reacties op mijn bericht” <span class="small">(versie 1)' in html
+    assert '“Mail mij als iemand op mijn reactie antwoordt” <span class="small">(versie 1)' in html
+    assert "Geen mail meer bij antwoorden op mijn reacties" in html
     exported = json.loads(client.get(link + "gegevens.json").content)
     assert exported["comments"][1]["mail_me_replies_text_version"] == 1
 
@@ -209,8 +210,8 @@ def test_the_consent_to_reply_mail_is_on_record_with_its_words_and_withdrawn_in_
     assert response.status_code == 302
     assert not Comment.objects.filter(email=EMAIL, notify_replies=True).exists()
     html = client.get(response["Location"]).content.decode()
-    assert "je krijgt geen mail meer over reacties op je reacties" in html
-    assert "Geen mail meer bij reacties" not in html  # nothing left to withdraw
+    assert "je krijgt geen mail meer als iemand op je reacties antwoordt" in html
+    assert "Geen mail meer bij antwoorden" not in html  # nothing left to withdraw
     assert DataRequest.objects.filter(kind=DataRequest.Kind.WITHDRAWAL).count() == 1
 
 
