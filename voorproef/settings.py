@@ -353,6 +353,7 @@ AUTHENTICATION_BACKENDS = ["voorproef.core.auth.ThrottledModelBackend"]
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)
 LOGIN_LOCK_SECONDS = env_int("LOGIN_LOCK_SECONDS", 900)
+PAGE_PASSWORD_TRIES_PER_HOUR = env_int("PAGE_PASSWORD_TRIES_PER_HOUR", 20)
 # Password reset: mailed through the outbox, a few times a day at most; its link works for two
 # hours, once.
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "voorproef.core.password_reset.QueuedPasswordResetForm"  # noqa: S105

@@ -36,7 +36,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += [
     path(
         "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
-        wagtail_views.authenticate_with_password,
+        core_views.page_password,
         name="wagtailcore_authenticate_with_password",
     ),
     path(

@@ -97,3 +97,26 @@ def test_a_refused_sign_in_hashes_the_password_once_locked_or_not(
         "a locked network, a name nobody has": runs("redacteur", "x", "198.51.100.3"),
     }
     assert seen == dict.fromkeys(seen, 1)
+
+
+def test_guessing_a_pages_password_is_slowed_down(
+    client: Client, essay: Any, settings: Any
+) -> None:
+    from wagtail.models import PageViewRestriction
+
+    settings.PAGE_PASSWORD_TRIES_PER_HOUR = 3
+    restriction = PageViewRestriction.objects.create(
+        page=essay, restriction_type=PageViewRestriction.PASSWORD, password="geheim"
+    )
+    form = f"/_util/authenticate_with_password/{restriction.pk}/{essay.pk}/"
+    for _ in range(3):
+        wrong = client.post(form, {"password": "raden", "return_url": essay.url})
+        assert wrong.status_code == 200  # the form again
+    refused = client.post(form, {"password": "geheim", "return_url": essay.url})
+    assert refused.status_code == 429 and "Wacht een uur" in refused.content.decode()
+    assert "Wil je verder lezen" not in client.get(essay.url).content.decode()
+    # Another network is not held back by this one's guesses.
+    opened = client.post(
+        form, {"password": "geheim", "return_url": essay.url}, REMOTE_ADDR="198.51.100.9"
+    )
+    assert opened.status_code == 302

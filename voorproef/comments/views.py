@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from voorproef.essays.models import EssayPage
 
 
-
 def _form_page(
     request: HttpRequest,
     essay: EssayPage,
