@@ -177,21 +177,22 @@ def test_an_unknown_link_is_not_found(client: Client) -> None:
 
 
 @pytest.mark.parametrize(
-    ("change", "status", "reason"),
+    ("change", "status", "reason", "told"),
     [
-        ({"age": 0.5}, 400, "posted too fast"),
-        ({"age": 2 * 86400}, 400, "form too old"),
-        ({"form_token": "tampered"}, 400, "bad form token"),
-        ({"homepage": "http://spam.example"}, 400, "honeypot filled"),
-        ({"headers": {"Sec-Fetch-Site": "cross-site"}}, 403, "cross-site post"),
+        ({"age": 0.5}, 400, "posted too fast", "Wacht even en verstuur het opnieuw."),
+        ({"age": 2 * 86400}, 400, "form too old", "lang open. Verstuur het opnieuw."),
+        ({"form_token": "tampered"}, 400, "bad form token", "Controleer het"),
+        ({"homepage": "http://spam.example"}, 400, "honeypot filled", "Controleer het"),
+        ({"headers": {"Sec-Fetch-Site": "cross-site"}}, 403, "cross-site post", "deze site"),
     ],
 )
 def test_a_post_that_fails_a_guard_is_refused_politely_and_logged(
-    client: Client, caplog: Any, change: dict[str, Any], status: int, reason: str
+    client: Client, caplog: Any, change: dict[str, Any], status: int, reason: str, told: str
 ) -> None:
     response = _post(client, **change)
     assert response.status_code == status
     html = response.content.decode()
+    assert told in html  # what a person who met it can do
     assert 'name="name" id="id_name" value="Anna de Boer"' in html  # typed values kept
     assert not DownloadRequest.objects.exists()
     assert any(reason in r.getMessage() for r in caplog.records)

@@ -115,11 +115,21 @@ def post_refusal(request: HttpRequest, *, form: str) -> Refusal | None:
     if reason is None:
         return None
     refusal_log(form, reason, request)
-    message = {
+    # A person meets the first two (a form filled in by the browser and sent at once, a tab
+    # left open for a day) and is told what to do; what else fails here, a person does not do.
+    messages = {
         403: _("This form can only be sent from this site."),
         429: _("Too many requests from your connection. Please try again in an hour."),
-    }.get(status, _("Something in this form went wrong. Please check it and send it again."))
-    return Refusal(status, message)
+        "posted too fast": _(
+            "That went faster than we expect of a person. Wait a moment and send it again."
+        ),
+        "form too old": _("This form was open for a long time. Please send it again."),
+    }
+    message = messages.get(status) or messages.get(reason)
+    return Refusal(
+        status,
+        message or _("Something in this form went wrong. Please check it and send it again."),
+    )
 
 
 def email_refusal(request: HttpRequest, *, form: str, email: str) -> Refusal | None:
