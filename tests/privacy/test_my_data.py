@@ -290,6 +290,25 @@ def test_erasing_deletes_everything_and_keeps_the_comments_without_a_name(
     assert client.get(link).status_code == 404  # the link went with the rest
 
 
+def test_another_readers_mail_is_neither_shown_nor_erased_for_an_address_inside_theirs(
+    client: Client, essay: EssayPage, settings: Any
+) -> None:
+    """Hanna's address holds Anna's (hanna@example.nl): a mail that names Hanna is not Anna's."""
+    settings.EDITORS_EMAIL = "redactie@example.nl"
+    post_comment(client, name="Hanna", email="h" + EMAIL, text="Mijn eerste reactie.")
+    hannas = set(OutgoingMail.objects.values_list("pk", flat=True))
+    assert OutgoingMail.objects.filter(body_text__contains="h" + EMAIL).count() == 1
+    requested(essay, email=EMAIL)
+    _ask(client)
+    link = _link()
+
+    exported = json.loads(client.get(link + "gegevens.json").content)
+    assert [m["kind"] for m in exported["mails"]] == ["download", "privacy-access"]
+    erase = {"action": "erase", "confirm": "on"}
+    client.post(link, erase, headers={"Sec-Fetch-Site": "same-origin"})
+    assert set(OutgoingMail.objects.values_list("pk", flat=True)) == hannas
+
+
 def test_a_second_erase_through_the_same_link_erases_and_logs_nothing_more(
     client: Client, essay: EssayPage
 ) -> None:

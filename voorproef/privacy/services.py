@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 import secrets
 import zipfile
 from dataclasses import dataclass, field
@@ -95,6 +96,13 @@ class Holdings:
         )
 
 
+def _names(text: str, email: str) -> bool:
+    """Whether the text names this address itself: anna@example.nl is not in a mail that
+    names hanna@example.nl, nor in one that names anna@example.nl.example."""
+    before, after = r"(?<![\w.!#$%&'*+/=?^`{|}~-])", r"(?![\w-]|\.\w)"
+    return re.search(before + re.escape(email) + after, text, re.IGNORECASE) is not None
+
+
 def _mails_about(email: str) -> QuerySet[OutgoingMail]:
     """Every mail that holds something of the address: sent to it, answering to it, about its
     requests and messages (to the editors, with its words), or naming it in its text."""
@@ -102,7 +110,10 @@ def _mails_about(email: str) -> QuerySet[OutgoingMail]:
     from voorproef.inbox.models import ReaderMessage
     from voorproef.mail.models import OutgoingMail
 
-    about = Q(to__iexact=email) | Q(reply_to__iexact=email) | Q(body_text__icontains=email)
+    # The database finds the texts the address is part of; of those, the ones that name it.
+    candidates = OutgoingMail.objects.filter(body_text__icontains=email)
+    named = [pk for pk, text in candidates.values_list("pk", "body_text") if _names(text, email)]
+    about = Q(to__iexact=email) | Q(reply_to__iexact=email) | Q(pk__in=named)
     about |= Q(
         pk__in=ReaderMessage.objects.filter(email__iexact=email).exclude(mail=None).values("mail")
     )
