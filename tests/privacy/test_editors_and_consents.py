@@ -184,17 +184,18 @@ def test_an_editor_hands_over_a_copy_for_a_request_that_came_by_post(
         assert sorted(archive.namelist()) == sorted(
             [
                 "gegevens.json",
-                "download_requests.csv",
-                "consents.csv",
-                "comments.csv",
-                "messages.csv",
+                "aanvragen.csv",
+                "toestemmingen.csv",
+                "reacties.csv",
+                "berichten.csv",
                 "mails.csv",
             ]
         )
         data = json.loads(archive.read("gegevens.json"))
-        sheet = list(csv.DictReader(io.StringIO(archive.read("comments.csv").decode())))
+        sheet = list(csv.DictReader(io.StringIO(archive.read("reacties.csv").decode("utf-8-sig"))))
     assert data["comments"][0]["text"] == "Mijn reactie."
-    assert sheet[0]["text"] == "Mijn reactie." and sheet[0]["name"] == "Anna"
+    # In the site's language, whatever the editor's: the reader gets it.
+    assert sheet[0]["tekst"] == "Mijn reactie." and sheet[0]["naam"] == "Anna"
     entry = DataRequest.objects.get()
     assert (entry.kind, entry.channel, entry.note) == ("export", "editor", "brief")
     assert entry.handled_by is not None and entry.in_time is True

@@ -158,11 +158,17 @@ def test_the_copy_holds_everything_as_json_and_as_csv_per_kind(
     for key_link in key_links:
         assert client.get(key_link).status_code == 404, key_link
 
-    spreadsheet = client.get(link + "comments.csv").content.decode()
+    sheet = client.get(link + "comments.csv")
+    # Named for a person, in the site's language; the JSON keeps its keys for programs.
+    assert sheet["Content-Disposition"] == 'attachment; filename="reacties.csv"'
+    assert "reacties.csv</a>" in client.get(link).content.decode()
+    spreadsheet = sheet.content.decode()
     # A byte order mark first, so Excel reads the file as UTF-8 (é, „) and not as its code page.
     assert spreadsheet.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(spreadsheet.removeprefix("\ufeff"))))
     assert [row["status"] for row in rows] == ["approved", "pending"]
+    assert [row["tekst"] for row in rows] == ["Mooi essay, herkenbaar.", "Nog een gedachte."]
+    assert {row["mail mij bij antwoorden"] for row in rows} == {"nee"}
     assert client.get(link + "passwords.csv").status_code == 404
     exports = DataRequest.objects.filter(kind=DataRequest.Kind.EXPORT)
     assert exports.count() == 2 and all(e.answered_at for e in exports)

@@ -41,7 +41,9 @@ def test_the_readers_own_csv_keeps_formulas_as_text(essay: EssayPage) -> None:
     requested(essay, name=FORMULA)
     rows = list(
         csv.DictReader(
-            io.StringIO(holdings_csv(holdings_find("anna@example.nl"), "download_requests"))
+            io.StringIO(
+                holdings_csv(holdings_find("anna@example.nl"), "download_requests").lstrip("\ufeff")
+            )
         )
     )
-    assert rows[0]["name"] == "'" + FORMULA
+    assert rows[0]["naam"] == "'" + FORMULA

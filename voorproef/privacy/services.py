@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from voorproef.core.caching import page_cache_purge
 from voorproef.core.links import absolute_url
@@ -260,6 +261,61 @@ def holdings_json(holdings: Holdings) -> str:
 
 
 EXPORT_KINDS = ("download_requests", "consents", "comments", "messages", "mails")
+# A spreadsheet is read by a person: its file and its columns are named in the site's
+# language. The JSON keeps these keys, for programs.
+EXPORT_FILE_NAMES = {
+    "download_requests": gettext_lazy("requests"),
+    "consents": gettext_lazy("consents"),
+    "comments": gettext_lazy("comments"),
+    "messages": gettext_lazy("messages"),
+    "mails": gettext_lazy("mails"),
+}
+_COLUMNS = {
+    "address_confirmed_at": gettext_lazy("address confirmed at"),
+    "browser": gettext_lazy("browser"),
+    "confirmed_at": gettext_lazy("confirmed at"),
+    "consent_text": gettext_lazy("consent text"),
+    "consent_text_version": gettext_lazy("version of the consent text"),
+    "consent_withdrawn_at": gettext_lazy("consent withdrawn at"),
+    "created_at": gettext_lazy("made at"),
+    "delivery": gettext_lazy("delivery"),
+    "downloads": gettext_lazy("downloads"),
+    "edited_at": gettext_lazy("edited at"),
+    "essay": gettext_lazy("essay"),
+    "given_at": gettext_lazy("given at"),
+    "kind": gettext_lazy("kind"),
+    "last_download_at": gettext_lazy("last downloaded at"),
+    "link_valid_until": gettext_lazy("link valid until"),
+    "mail_me_replies": gettext_lazy("mail me replies"),
+    "mail_me_replies_text": gettext_lazy("text of the consent to reply mail"),
+    "mail_me_replies_text_version": gettext_lazy("version of that text"),
+    "name": gettext_lazy("name"),
+    "network": gettext_lazy("network"),
+    "organisation": gettext_lazy("organisation"),
+    "posted_at": gettext_lazy("posted at"),
+    "publication_consent": gettext_lazy("consent to publish"),
+    "published": gettext_lazy("published"),
+    "published_text": gettext_lazy("published text"),
+    "published_title": gettext_lazy("published title"),
+    "purpose": gettext_lazy("purpose"),
+    "received_at": gettext_lazy("received at"),
+    "requested_at": gettext_lazy("requested at"),
+    "sent_at": gettext_lazy("sent at"),
+    "source": gettext_lazy("source"),
+    "status": gettext_lazy("status"),
+    "subject": gettext_lazy("subject"),
+    "text": gettext_lazy("text"),
+    "text_version": gettext_lazy("version of the text"),
+    "to_you": gettext_lazy("to you"),
+    "website": gettext_lazy("website"),
+    "withdrawn_at": gettext_lazy("withdrawn at"),
+}
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return spreadsheet_safe(value)
 
 
 def holdings_csv(holdings: Holdings, kind: str) -> str:
@@ -270,19 +326,23 @@ def holdings_csv(holdings: Holdings, kind: str) -> str:
     out.write("\ufeff")
     if rows:
         columns = [key for key in rows[0] if not isinstance(rows[0][key], list)]
-        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows({key: spreadsheet_safe(v) for key, v in row.items()} for row in rows)
+        writer = csv.writer(out)
+        writer.writerow([str(_COLUMNS.get(key, key)) for key in columns])
+        writer.writerows([_cell(row[key]) for key in columns] for row in rows)
     return out.getvalue()
 
 
 def holdings_zip(holdings: Holdings) -> bytes:
     """Everything in one file to hand over: the JSON, and a spreadsheet (CSV) per kind."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    # In the site's language, not the editor's: the reader gets it.
+    with (
+        translation.override(settings.LANGUAGE_CODE),
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         archive.writestr("gegevens.json", holdings_json(holdings))
         for kind in EXPORT_KINDS:
-            archive.writestr(f"{kind}.csv", holdings_csv(holdings, kind))
+            archive.writestr(f"{EXPORT_FILE_NAMES[kind]}.csv", holdings_csv(holdings, kind))
     return out.getvalue()
 
 

@@ -87,7 +87,7 @@ def _overview_page(
         ),
         "replies_active": any(c.notify_replies for c in holdings.comments),
         "done": request.GET.get("gedaan") if request.GET.get("gedaan") in _DONE else "",
-        "export_kinds": services.EXPORT_KINDS,
+        "export_kinds": services.EXPORT_FILE_NAMES.items(),
         "retention_days": settings.RETENTION_NETWORK_DAYS,
     }
     return private(TemplateResponse(request, "privacy/overview.html", context, status=status))
@@ -202,4 +202,5 @@ def export_csv(request: HttpRequest, token: str, kind: str) -> HttpResponse:
         return link
     content = services.holdings_csv(services.holdings_find(link.email), kind)
     _exported(kind)
-    return _export_response(content, "text/csv; charset=utf-8", f"{kind}.csv")
+    name = services.EXPORT_FILE_NAMES[kind]
+    return _export_response(content, "text/csv; charset=utf-8", f"{name}.csv")
