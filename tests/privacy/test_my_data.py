@@ -289,6 +289,7 @@ def test_erasing_deletes_everything_and_keeps_the_comments_without_a_name(
         "consents": 1,
         "messages": 1,
         "mails": len(listed),
+        "mails_scrubbed": 0,
         "comments_anonymised": 2,
     }
     logged = json.dumps(list(DataRequest.objects.values()), default=str)
@@ -313,6 +314,30 @@ def test_another_readers_mail_is_neither_shown_nor_erased_for_an_address_inside_
     erase = {"action": "erase", "confirm": "on"}
     client.post(link, erase, headers={"Sec-Fetch-Site": "same-origin"})
     assert set(OutgoingMail.objects.values_list("pk", flat=True)) == hannas
+
+
+def test_a_mail_about_someone_else_that_names_her_address_is_not_hers_but_loses_it(
+    client: Client, essay: EssayPage, settings: Any
+) -> None:
+    """Bob's comment quotes Anna's address: the editors' mail about it is Bob's. Anna's copy
+    does not hold it; her erasure leaves it with the editors, without her address."""
+    settings.EDITORS_EMAIL = "redactie@example.nl"
+    post_comment(client, name="Bob", email="bob@example.nl", text=f"Mail gerust naar {EMAIL}.")
+    bobs = OutgoingMail.objects.get(kind="comment-moderate")
+    requested(essay, email=EMAIL)
+    _ask(client)
+    link = _link()
+
+    assert "Bob" not in client.get(link).content.decode()
+    exported = json.loads(client.get(link + "gegevens.json").content)
+    assert [m["kind"] for m in exported["mails"]] == ["download", "privacy-access"]
+    erase = {"action": "erase", "confirm": "on"}
+    client.post(link, erase, headers={"Sec-Fetch-Site": "same-origin"})
+    bobs.refresh_from_db()
+    assert "Mail gerust naar [adres gewist]." in bobs.body_text
+    assert EMAIL not in bobs.body_text + bobs.body_html + bobs.subject
+    assert bobs.reply_to == "bob@example.nl"  # still the editors' to answer
+    assert DataRequest.objects.get(kind=DataRequest.Kind.ERASURE).summary["mails_scrubbed"] == 1
 
 
 def test_a_second_erase_through_the_same_link_erases_and_logs_nothing_more(

@@ -97,24 +97,21 @@ class Holdings:
         )
 
 
-def _names(text: str, email: str) -> bool:
-    """Whether the text names this address itself: anna@example.nl is not in a mail that
-    names hanna@example.nl, nor in one that names anna@example.nl.example."""
+def _address_in_text(email: str) -> re.Pattern[str]:
+    """The address itself in a text: anna@example.nl is not in hanna@example.nl, nor in
+    anna@example.nl.example."""
     before, after = r"(?<![\w.!#$%&'*+/=?^`{|}~-])", r"(?![\w-]|\.\w)"
-    return re.search(before + re.escape(email) + after, text, re.IGNORECASE) is not None
+    return re.compile(before + re.escape(email) + after, re.IGNORECASE)
 
 
 def _mails_about(email: str) -> QuerySet[OutgoingMail]:
-    """Every mail that holds something of the address: sent to it, answering to it, about its
-    requests and messages (to the editors, with its words), or naming it in its text."""
+    """The mail that is this address's: sent to it, or to the editors about its requests,
+    messages and comments (with its words, and its address to reply to)."""
     from voorproef.downloads.models import DownloadRequest
     from voorproef.inbox.models import ReaderMessage
     from voorproef.mail.models import OutgoingMail
 
-    # The database finds the texts the address is part of; of those, the ones that name it.
-    candidates = OutgoingMail.objects.filter(body_text__icontains=email)
-    named = [pk for pk, text in candidates.values_list("pk", "body_text") if _names(text, email)]
-    about = Q(to__iexact=email) | Q(reply_to__iexact=email) | Q(pk__in=named)
+    about = Q(to__iexact=email) | Q(reply_to__iexact=email)
     about |= Q(
         pk__in=ReaderMessage.objects.filter(email__iexact=email).exclude(mail=None).values("mail")
     )
@@ -124,6 +121,22 @@ def _mails_about(email: str) -> QuerySet[OutgoingMail]:
         .values("mail")
     )
     return OutgoingMail.objects.filter(about)
+
+
+def _mails_naming(email: str) -> list[OutgoingMail]:
+    """Other people's mail whose text names the address (someone quoting it in a comment, a
+    message): theirs to keep, without the address."""
+    from voorproef.mail.models import OutgoingMail
+
+    pattern = _address_in_text(email)
+    candidates = OutgoingMail.objects.filter(
+        Q(subject__icontains=email) | Q(body_text__icontains=email) | Q(body_html__icontains=email)
+    ).exclude(status=OutgoingMail.Status.SENDING)
+    return [
+        mail
+        for mail in candidates
+        if any(pattern.search(text) for text in (mail.subject, mail.body_text, mail.body_html))
+    ]
 
 
 def holdings_find(email: str) -> Holdings:
@@ -491,6 +504,16 @@ def holdings_erase(
             .values_list("pk", flat=True)
         )
         mails = OutgoingMail.objects.filter(pk__in=mail_ids)
+        # Someone else's mail that names the address keeps its text, without the address.
+        pattern = _address_in_text(email)
+        with translation.override(settings.LANGUAGE_CODE):
+            erased_address = _("[address erased]")
+        erased_ids = set(mail_ids)
+        naming = [mail for mail in _mails_naming(email) if mail.pk not in erased_ids]
+        for mail in naming:
+            for column in ("subject", "body_text", "body_html"):
+                setattr(mail, column, pattern.sub(erased_address, getattr(mail, column)))
+        OutgoingMail.objects.bulk_update(naming, ["subject", "body_text", "body_html"])
         # A reply mail told another reader what this one wrote, under this one's name: that
         # mail is the other reader's, so a sent one keeps its row and loses what it said; one
         # not sent yet is not sent.
@@ -507,6 +530,7 @@ def holdings_erase(
             "consents": readers.aggregate(n=Count("consents"))["n"] or 0,
             "messages": messages.count(),
             "mails": mails.count(),
+            "mails_scrubbed": len(naming),
         }
         if delete_comments:
             summary["comments_deleted"] = comments.delete()[1].get("comments.Comment", 0)
