@@ -120,3 +120,24 @@ def test_guessing_a_pages_password_is_slowed_down(
         form, {"password": "geheim", "return_url": essay.url}, REMOTE_ADDR="198.51.100.9"
     )
     assert opened.status_code == 302
+
+
+def test_a_password_hash_upgraded_at_sign_in_does_not_lift_the_lock(
+    client: Client, editor: Any, settings: Any
+) -> None:
+    """Checking the right password of a locked account still upgrades an old hash (Django
+    does that on every check); that save is not a new password and lifts nothing."""
+    from django.contrib.auth.hashers import make_password
+
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+    editor.password = make_password("pw", hasher="md5")  # as an older setup hashed it
+    editor.save()
+    for _ in range(5):
+        _sign_in(client, "raden")
+    for attempt in range(3):
+        assert _sign_in(client, "pw", ip="198.51.100.2").status_code == 200, attempt
+    editor.refresh_from_db()
+    assert editor.password.startswith("pbkdf2_")  # upgraded all the same

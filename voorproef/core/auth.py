@@ -49,18 +49,14 @@ def _failure_count(sender: Any, credentials: dict[str, Any], request: Any = None
                 cache.add(key, 1, timeout=settings.LOGIN_LOCK_SECONDS)
 
 
-def _unlock_on_new_password(
-    sender: Any, instance: Any, update_fields: Any = None, raw: bool = False, **_: Any
-) -> None:
-    """A new password lifts the account's lock: only someone who could set one does that."""
-    if (
-        raw
-        or instance.pk is None
-        or (update_fields is not None and "password" not in update_fields)
-    ):
-        return
-    before = sender.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
-    if before is not None and before != instance.password:
+def _unlock_on_new_password(sender: Any, instance: Any, raw: bool = False, **_: Any) -> None:
+    """A new password lifts the account's lock: only someone who could set one does that.
+
+    `set_password()` keeps the new password in `_password` until the save (Django's own
+    `password_changed()` hook reads it there). A hash upgraded on sign-in (a new Django raises
+    the hasher's work) is saved without it: checking the right password while locked must not
+    lift the lock."""
+    if not raw and instance.pk is not None and getattr(instance, "_password", None) is not None:
         cache.delete(_keys(None, instance.get_username())[0][0])
 
 
