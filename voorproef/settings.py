@@ -144,7 +144,6 @@ MIDDLEWARE = [
     "voorproef.core.middleware.PolicyHeadersMiddleware",  # Permissions-Policy, CORP
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "voorproef.core.guards.BodyLimitMiddleware",
     "voorproef.core.middleware.SiteLanguageMiddleware",
     "voorproef.core.guards.FormTokenMiddleware",
     "voorproef.core.middleware.PageCacheMiddleware",
@@ -152,6 +151,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After it, to know an editor; before any view, and before the CSRF check (in its
+    # process_view) reads a body.
+    "voorproef.core.guards.BodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]

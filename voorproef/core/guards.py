@@ -171,9 +171,9 @@ class FormTokenMiddleware:
 
 def _body_limit(request: HttpRequest) -> int:
     """Public forms are a few text fields: DATA_UPLOAD_MAX_MEMORY_SIZE. In the admin editors
-    upload images and documents: up to ADMIN_BODY_MAX_BYTES, and only with a session (anyone
-    may post the sign-in form, which Django's CSRF check reads whole, files and all)."""
-    if request.path.startswith("/admin/") and settings.SESSION_COOKIE_NAME in request.COOKIES:
+    upload images and documents: up to ADMIN_BODY_MAX_BYTES, once signed in (anyone may post
+    the sign-in form, which Django's CSRF check reads whole, files and all)."""
+    if request.path.startswith("/admin/") and request.user.is_authenticated:
         return int(settings.ADMIN_BODY_MAX_BYTES)
     return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
