@@ -141,3 +141,16 @@ def test_a_password_hash_upgraded_at_sign_in_does_not_lift_the_lock(
         assert _sign_in(client, "pw", ip="198.51.100.2").status_code == 200, attempt
     editor.refresh_from_db()
     assert editor.password.startswith("pbkdf2_")  # upgraded all the same
+
+
+def test_the_addresses_of_one_ipv6_connection_count_as_one(
+    client: Client, editor: Any, settings: Any
+) -> None:
+    """An IPv6 connection gets a whole /64: a guesser cycling through it is one guesser."""
+    settings.LOGIN_FAILURES_PER_IP = 3
+    for n in range(3):
+        client.post(
+            "/admin/login/", {"username": f"naam{n}", "password": "x"}, REMOTE_ADDR=f"2001:db8::{n}"
+        )
+    assert _sign_in(client, "pw", ip="2001:db8::ffff:1").status_code == 200  # the same /64
+    assert _sign_in(client, "pw", ip="2001:db8:0:1::1").status_code == 302  # the next one

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from voorproef.core.ip import ip_limit_unit
 from voorproef.core.links import absolute_url, signed_id_link, signed_id_read
 from voorproef.mail.services import editors_address, mail_queue
 from voorproef.privacy.models import ConsentWording
@@ -211,7 +212,7 @@ def comments_open(essay: EssayPage, site: CommentSettings | None = None) -> bool
 def _flood_keys(ip: str, email: str) -> list[str]:
     return [
         "comment-flood:" + hashlib.sha256(f"{settings.SECRET_KEY}:{who}".encode()).hexdigest()
-        for who in (f"ip:{ip}", f"email:{email}")
+        for who in (f"ip:{ip_limit_unit(ip)}", f"email:{email}")
     ]
 
 

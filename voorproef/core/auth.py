@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models.signals import pre_save
 from django.http import HttpRequest
 
-from .ip import client_ip
+from .ip import client_limit_unit
 
 logger = logging.getLogger("voorproef.auth")
 
@@ -31,7 +31,7 @@ def _keys(request: HttpRequest | None, username: str) -> list[tuple[str, int]]:
 
     keys = [(key("user", username.casefold()), settings.LOGIN_FAILURES_PER_ACCOUNT)]
     if request is not None:
-        keys.append((key("ip", client_ip(request)), settings.LOGIN_FAILURES_PER_IP))
+        keys.append((key("ip", client_limit_unit(request)), settings.LOGIN_FAILURES_PER_IP))
     return keys
 
 

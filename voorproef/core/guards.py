@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 
-from .ip import client_ip
+from .ip import client_limit_unit
 
 logger = logging.getLogger("voorproef.guards")
 
@@ -109,7 +109,10 @@ def post_refusal(request: HttpRequest, *, form: str) -> Refusal | None:
         token = request.POST.get(FORM_TOKEN_FIELD, "")
         reason = honeypot_check(request.POST) or form_token_check(token)
     if reason is None and rate_limit_hit(
-        f"{form}-ip", client_ip(request), limit=settings.FORM_POSTS_PER_IP_PER_HOUR, seconds=3600
+        f"{form}-ip",
+        client_limit_unit(request),
+        limit=settings.FORM_POSTS_PER_IP_PER_HOUR,
+        seconds=3600,
     ):
         reason, status = "too many posts from this address", 429
     if reason is None:

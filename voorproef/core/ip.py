@@ -23,3 +23,20 @@ def ip_truncate(address: str) -> str:
         return ""
     prefix = 24 if ip.version == 4 else 48
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
+
+
+def ip_limit_unit(address: str) -> str:
+    """What a limit counts per: an IPv4 address, or an IPv6 /64. One household, office or
+    server gets a whole /64: counting its addresses one by one would let it start afresh at
+    will."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
+def client_limit_unit(request: HttpRequest) -> str:
+    return ip_limit_unit(client_ip(request))

@@ -15,7 +15,7 @@ from wagtail.admin.forms.auth import PasswordResetForm
 from voorproef.mail.services import mail_queue
 
 from .guards import rate_limit_hit
-from .ip import client_ip
+from .ip import client_limit_unit
 from .links import absolute_url
 
 logger = logging.getLogger("voorproef.auth")
@@ -29,7 +29,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         over = [
             rate_limit_hit(
                 "password-reset-ip",
-                client_ip(request) if request is not None else "",
+                client_limit_unit(request) if request is not None else "",
                 limit=settings.PASSWORD_RESETS_PER_IP_PER_HOUR,
                 seconds=3600,
             ),

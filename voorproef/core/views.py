@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from wagtail import views as wagtail_views
 
 from .guards import rate_limit_hit
-from .ip import client_ip
+from .ip import client_limit_unit
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +54,10 @@ def page_password(
     request: HttpRequest, page_view_restriction_id: int, page_id: int
 ) -> HttpResponseBase:
     """Wagtail's form for a page's password, with guessing slowed down: a network may try a
-    page's password PAGE_PASSWORD_TRIES_PER_HOUR times an hour."""
+    page's password PAGE_PASSWORD_TRIES_PER_HOUR times an hour (an IPv4 address, an IPv6 /64)."""
     if request.method == "POST" and rate_limit_hit(
         "page-password",
-        f"{client_ip(request)}:{page_view_restriction_id}",
+        f"{client_limit_unit(request)}:{page_view_restriction_id}",
         limit=settings.PAGE_PASSWORD_TRIES_PER_HOUR,
         seconds=3600,
     ):
