@@ -82,7 +82,9 @@
       return c.indexOf("voorproef_reageerder=") === 0;
     })[0];
     if (cookie) {
-      var parts = decodeURIComponent(cookie.split("=").slice(1).join("=")).split("\n");
+      // Python wrapped a value holding "/" (a website) in double quotes.
+      var value = cookie.split("=").slice(1).join("=").replace(/^"(.*)"$/, "$1");
+      var parts = decodeURIComponent(value).split("\n");
       store.setItem(KEY, JSON.stringify({ name: parts[0] || "", email: parts[1] || "", url: parts[2] || "" }));
       document.cookie = "voorproef_reageerder=; Max-Age=0; Path=/; SameSite=Lax";
     }
