@@ -43,7 +43,7 @@ def test_a_commenter_hears_once_of_an_approved_reply_and_unsubscribes_in_one_cli
 
         notice = inbox.messages[1]
         assert notice["To"] == "lotte@example.nl"
-        assert mail_subject(notice) == "Bram reageerde op je reactie bij „Nieuw Publiek Werken”"
+        assert mail_subject(notice) == "Bram antwoordde op je reactie bij „Nieuw Publiek Werken”"
         assert "Heel herkenbaar, dank voor dit essay." in mail_text(notice)
         assert f"#reactie-{reply.pk}" in mail_text(notice)
         assert "bram@example.nl" not in mail_text(notice)

@@ -166,7 +166,7 @@ def test_the_copy_holds_everything_as_json_and_as_csv_per_kind(
     # A byte order mark first, so Excel reads the file as UTF-8 (é, „) and not as its code page.
     assert spreadsheet.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(spreadsheet.removeprefix("\ufeff"))))
-    assert [row["status"] for row in rows] == ["approved", "pending"]
+    assert [row["status"] for row in rows] == ["goedgekeurd", "wacht op goedkeuring"]
     assert [row["tekst"] for row in rows] == ["Mooi essay, herkenbaar.", "Nog een gedachte."]
     assert {row["mail mij bij antwoorden"] for row in rows} == {"nee"}
     assert client.get(link + "passwords.csv").status_code == 404

@@ -175,15 +175,23 @@ def _when(value: Any) -> str | None:
     return timezone.localtime(value).isoformat() if value else None
 
 
-def holdings_export(holdings: Holdings) -> dict[str, list[dict[str, Any]]]:
-    """All of it, as plain data: what the reader typed, what they agreed to, what happened."""
+def holdings_export(
+    holdings: Holdings, *, readable: bool = False
+) -> dict[str, list[dict[str, Any]]]:
+    """All of it, as plain data: what the reader typed, what they agreed to, what happened.
+    Readable: states and kinds as the site names them, in its language (for a spreadsheet);
+    else their codes (for programs)."""
+
+    def shown(row: Any, field: str) -> Any:
+        return getattr(row, f"get_{field}_display")() if readable else getattr(row, field)
+
     return {
         "download_requests": [
             {
                 "essay": r.essay.title,
                 "name": r.name,
                 "requested_at": _when(r.created_at),
-                "delivery": r.mode,
+                "delivery": shown(r, "mode"),
                 "address_confirmed_at": _when(r.confirmed_at),
                 "link_valid_until": _when(r.expires_at),
                 "downloads": r.download_count,
@@ -195,7 +203,7 @@ def holdings_export(holdings: Holdings) -> dict[str, list[dict[str, Any]]]:
         ],
         "consents": [
             {
-                "purpose": c.purpose,
+                "purpose": shown(c, "purpose"),
                 "text": c.text,
                 "text_version": c.wording.version if c.wording else None,
                 "source": c.source,
@@ -211,7 +219,7 @@ def holdings_export(holdings: Holdings) -> dict[str, list[dict[str, Any]]]:
                 "name": c.name,
                 "website": c.url,
                 "text": c.text,
-                "status": c.status,
+                "status": shown(c, "status"),
                 "posted_at": _when(c.created_at),
                 "edited_at": _when(c.edited_at),
                 "mail_me_replies": c.notify_replies,
@@ -252,7 +260,7 @@ def holdings_export(holdings: Holdings) -> dict[str, list[dict[str, Any]]]:
                 "kind": mail.kind,
                 "to_you": mail.to.casefold() == holdings.email.casefold(),
                 "subject": mail.subject,
-                "status": mail.status,
+                "status": shown(mail, "status"),
                 "created_at": _when(mail.created_at),
                 "sent_at": _when(mail.sent_at),
                 # The keys of personal links are masked: a copy handed on must not open
@@ -334,7 +342,7 @@ def _cell(value: Any) -> Any:
 def holdings_csv(holdings: Holdings, kind: str) -> str:
     """One kind as a spreadsheet. It starts with a byte order mark: without one, Excel reads
     UTF-8 as the local code page and garbles every é and „."""
-    rows = holdings_export(holdings)[kind]
+    rows = holdings_export(holdings, readable=True)[kind]
     out = io.StringIO()
     out.write("\ufeff")
     if rows:
