@@ -81,6 +81,7 @@ def test_the_masked_address_still_says_what_was_asked() -> None:
         f"{ESSAY}reacties/12/bewerken/",
         "/mijn-gegevens/",
         "/mijn-gegevens/verstuurd/",
+        "/mijn-gegevens/gewist/",
         "/admin/pages/3/edit/",
         "/healthz",
     ],

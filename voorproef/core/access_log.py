@@ -29,7 +29,7 @@ _KEYED_PATHS = [
     re.compile(r"/+nieuwsbrief/+(?:bevestigen|afmelden)/+([^/]+)"),
     re.compile(r"/+reacties/+(?:beoordelen|afmelden)/+([^/]+)"),
     re.compile(r"/+ervaring/+intrekken/+([^/]+)"),
-    re.compile(r"/+mijn-gegevens/+(?!verstuurd(?:/|$))([^/]+)"),
+    re.compile(r"/+mijn-gegevens/+(?!(?:verstuurd|gewist)(?:/|$))([^/]+)"),
     re.compile(r"/+admin/+password_reset/+confirm/+([^/]+)/+([^/]+)"),
 ]
 # Query parameters that carry neither a key (`reactie` does) nor anything a person typed (an
