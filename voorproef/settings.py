@@ -151,6 +151,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "voorproef.core.auth.DeviceCookieMiddleware",  # the admin's device cookie (core/auth.py)
     # After it, to know an editor; before any view, and before the CSRF check (in its
     # process_view) reads a body.
     "voorproef.core.guards.BodyLimitMiddleware",

@@ -154,3 +154,34 @@ def test_the_addresses_of_one_ipv6_connection_count_as_one(
         )
     assert _sign_in(client, "pw", ip="2001:db8::ffff:1").status_code == 200  # the same /64
     assert _sign_in(client, "pw", ip="2001:db8:0:1::1").status_code == 302  # the next one
+
+
+def test_an_editors_own_browser_still_signs_in_while_others_have_locked_the_account(
+    client: Client, editor: Any
+) -> None:
+    """Whoever knows the name can lock the account by failing on purpose; the editor's own
+    browser, which signed in before, has a lock of its own (OWASP's device cookie)."""
+    assert _sign_in(client, "pw").status_code == 302
+    device = client.cookies["voorproef_device"]
+    assert device["path"] == "/admin/"  # never sent to a public page
+    assert device["httponly"] and device["samesite"] == "Strict"
+    client.post("/admin/logout/")
+
+    stranger = Client()
+    for n in range(5):
+        _sign_in(stranger, "raden", ip=f"203.0.113.{n}")
+    assert _sign_in(stranger, "pw", ip="203.0.113.9").status_code == 200  # locked for them
+    assert _sign_in(client, "pw", ip="198.51.100.7").status_code == 302  # not for her browser
+
+
+def test_a_browser_with_a_device_cookie_is_locked_after_its_own_wrong_passwords(
+    client: Client, editor: Any
+) -> None:
+    """A device cookie in the wrong hands buys no more guesses than a stranger gets."""
+    assert _sign_in(client, "pw").status_code == 302
+    client.post("/admin/logout/")
+    for n in range(5):
+        _sign_in(client, "raden", ip=f"198.51.100.{n + 10}")
+    assert _sign_in(client, "pw", ip="198.51.100.30").status_code == 200
+    # The lock is that browser's: the account itself was not locked for everyone else.
+    assert _sign_in(Client(), "pw", ip="198.51.100.31").status_code == 302
