@@ -156,6 +156,20 @@ def test_the_addresses_of_one_ipv6_connection_count_as_one(
     assert _sign_in(client, "pw", ip="2001:db8:0:1::1").status_code == 302  # the next one
 
 
+def test_ipv4_addresses_a_dual_stack_socket_reports_as_ipv6_are_each_their_own(
+    client: Client, editor: Any, settings: Any
+) -> None:
+    settings.LOGIN_FAILURES_PER_IP = 3
+    for n in range(3):
+        client.post(
+            "/admin/login/",
+            {"username": f"naam{n}", "password": "x"},
+            REMOTE_ADDR="::ffff:203.0.113.5",
+        )
+    assert _sign_in(client, "pw", ip="203.0.113.5").status_code == 200  # the same address
+    assert _sign_in(client, "pw", ip="::ffff:198.51.100.77").status_code == 302  # another one
+
+
 def test_an_editors_own_browser_still_signs_in_while_others_have_locked_the_account(
     client: Client, editor: Any
 ) -> None:
@@ -177,7 +191,7 @@ def test_an_editors_own_browser_still_signs_in_while_others_have_locked_the_acco
 def test_a_browser_with_a_device_cookie_is_locked_after_its_own_wrong_passwords(
     client: Client, editor: Any
 ) -> None:
-    """A device cookie in the wrong hands buys no more guesses than a stranger gets."""
+    """A device cookie in the wrong hands is locked after its own few wrong passwords."""
     assert _sign_in(client, "pw").status_code == 302
     client.post("/admin/logout/")
     for n in range(5):

@@ -338,6 +338,28 @@ def test_a_mail_about_someone_else_that_names_her_address_is_not_hers_but_loses_
     assert DataRequest.objects.get(kind=DataRequest.Kind.ERASURE).summary["mails_scrubbed"] == 1
 
 
+def test_erasure_finds_the_address_as_html_writes_it_and_in_any_case(essay: EssayPage) -> None:
+    """Someone else's mail names o'brien@example.nl: as text, in upper case, after "=" in a
+    link, and HTML-escaped (o&#x27;brien) in its HTML part. None of it is left."""
+    email = "o'brien@example.nl"
+    told = OutgoingMail.objects.create(
+        kind="comment-moderate",
+        to="redactie@example.nl",
+        subject="Over O'BRIEN@EXAMPLE.NL",
+        body_text=f"Schrijf {email} of https://example.nl/?email={email} terug.",
+        body_html='<a href="mailto:o&#x27;brien@example.nl">o&#x27;brien@example.nl</a>',
+        status="sent",
+        sent_at=timezone.now(),
+    )
+    requested(essay, email=email)
+    holdings_erase(email=email, delete_comments=False, channel="editor")
+    told.refresh_from_db()
+    assert "brien" not in (told.subject + told.body_text + told.body_html).lower()
+    assert told.body_text == (
+        "Schrijf [adres gewist] of https://example.nl/?email=[adres gewist] terug."
+    )
+
+
 def test_a_second_erase_through_the_same_link_erases_and_logs_nothing_more(
     client: Client, essay: EssayPage
 ) -> None:

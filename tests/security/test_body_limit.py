@@ -78,6 +78,13 @@ def test_the_admin_takes_an_editors_upload_but_no_large_body_before_signing_in(
     assert sign_in_with_a_file() == 413
     client.cookies["sessionid"] = "made-up"  # a session cookie is not a session
     assert sign_in_with_a_file() == 413
+    # Nor is a reader's account (for a page only signed-in readers see) an editor's.
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("lezer", "lezer@example.nl", "pw")
+    client.cookies.clear()
+    client.login(username="lezer", password="pw")
+    assert sign_in_with_a_file() == 413
 
     settings.ADMIN_BODY_MAX_BYTES = 3 * LIMIT
     upload = {"title": "Groot", "file": _file(3 * LIMIT + 1, "groot.pdf")}

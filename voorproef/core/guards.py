@@ -174,9 +174,10 @@ class FormTokenMiddleware:
 
 def _body_limit(request: HttpRequest) -> int:
     """Public forms are a few text fields: DATA_UPLOAD_MAX_MEMORY_SIZE. In the admin editors
-    upload images and documents: up to ADMIN_BODY_MAX_BYTES, once signed in (anyone may post
-    the sign-in form, which Django's CSRF check reads whole, files and all)."""
-    if request.path.startswith("/admin/") and request.user.is_authenticated:
+    upload images and documents: up to ADMIN_BODY_MAX_BYTES, once an editor is signed in.
+    Anyone (a reader with an account for a restricted page too) may post the sign-in form,
+    which Django's CSRF check reads whole, files and all."""
+    if request.path.startswith("/admin/") and request.user.has_perm("wagtailadmin.access_admin"):
         return int(settings.ADMIN_BODY_MAX_BYTES)
     return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -14,11 +15,17 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
+def _unmapped(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> Any:
+    """An IPv4 address a dual-stack socket reports as IPv6 (::ffff:203.0.113.5) is IPv4."""
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return mapped if mapped is not None else ip
+
+
 def ip_truncate(address: str) -> str:
     """The network the address belongs to (IPv4 /24, IPv6 /48): enough to spot abuse, not to
     point at a person. Returns "" for what is not an address."""
     try:
-        ip = ipaddress.ip_address(address)
+        ip = _unmapped(ipaddress.ip_address(address))
     except ValueError:
         return ""
     prefix = 24 if ip.version == 4 else 48
@@ -30,7 +37,7 @@ def ip_limit_unit(address: str) -> str:
     server gets a whole /64: counting its addresses one by one would let it start afresh at
     will."""
     try:
-        ip = ipaddress.ip_address(address)
+        ip = _unmapped(ipaddress.ip_address(address))
     except ValueError:
         return address
     if ip.version == 4:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 import json
 import logging
@@ -100,8 +101,10 @@ class Holdings:
 def _address_in_text(email: str) -> re.Pattern[str]:
     """The address itself in a text: anna@example.nl is not in hanna@example.nl, nor in
     anna@example.nl.example."""
-    before, after = r"(?<![\w.!#$%&'*+/=?^`{|}~-])", r"(?![\w-]|\.\w)"
-    return re.compile(before + re.escape(email) + after, re.IGNORECASE)
+    # "=" and "/" may stand in an address, but far more often before one (?email=…, a path).
+    before, after = r"(?<![\w.!#$%&'*+?^`{|}~-])", r"(?![\w-]|\.\w)"
+    forms = {re.escape(email), re.escape(html.escape(email))}  # as text, and as HTML has it
+    return re.compile(before + "(?:" + "|".join(sorted(forms)) + ")" + after, re.IGNORECASE)
 
 
 def _mails_about(email: str) -> QuerySet[OutgoingMail]:
@@ -130,7 +133,10 @@ def _mails_naming(email: str) -> list[OutgoingMail]:
 
     pattern = _address_in_text(email)
     candidates = OutgoingMail.objects.filter(
-        Q(subject__icontains=email) | Q(body_text__icontains=email) | Q(body_html__icontains=email)
+        Q(subject__icontains=email)
+        | Q(body_text__icontains=email)
+        | Q(body_html__icontains=email)
+        | Q(body_html__icontains=html.escape(email))
     ).exclude(status=OutgoingMail.Status.SENDING)
     return [
         mail
@@ -518,9 +524,11 @@ def holdings_erase(
             erased_address = _("[address erased]")
         erased_ids = set(mail_ids)
         naming = [mail for mail in _mails_naming(email) if mail.pk not in erased_ids]
+        subject_length = OutgoingMail._meta.get_field("subject").max_length
         for mail in naming:
             for column in ("subject", "body_text", "body_html"):
-                setattr(mail, column, pattern.sub(erased_address, getattr(mail, column)))
+                text = pattern.sub(lambda _match: erased_address, getattr(mail, column))
+                setattr(mail, column, text[:subject_length] if column == "subject" else text)
         OutgoingMail.objects.bulk_update(naming, ["subject", "body_text", "body_html"])
         # A reply mail told another reader what this one wrote, under this one's name: that
         # mail is the other reader's, so a sent one keeps its row and loses what it said; one
