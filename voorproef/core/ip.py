@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -15,18 +14,23 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def _unmapped(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> Any:
-    """An IPv4 address a dual-stack socket reports as IPv6 (::ffff:203.0.113.5) is IPv4."""
-    mapped = getattr(ip, "ipv4_mapped", None)
-    return mapped if mapped is not None else ip
+def _address(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address, or None for what is not one. An IPv4 address a dual-stack socket reports
+    as IPv6 (::ffff:203.0.113.5) is that IPv4 address."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
 
 
 def ip_truncate(address: str) -> str:
     """The network the address belongs to (IPv4 /24, IPv6 /48): enough to spot abuse, not to
     point at a person. Returns "" for what is not an address."""
-    try:
-        ip = _unmapped(ipaddress.ip_address(address))
-    except ValueError:
+    ip = _address(address)
+    if ip is None:
         return ""
     prefix = 24 if ip.version == 4 else 48
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
@@ -36,9 +40,8 @@ def ip_limit_unit(address: str) -> str:
     """What a limit counts per: an IPv4 address, or an IPv6 /64. One household, office or
     server gets a whole /64: counting its addresses one by one would let it start afresh at
     will."""
-    try:
-        ip = _unmapped(ipaddress.ip_address(address))
-    except ValueError:
+    ip = _address(address)
+    if ip is None:
         return address
     if ip.version == 4:
         return str(ip)

@@ -81,11 +81,13 @@ class Holdings:
     messages: list[ReaderMessage] = field(default_factory=list)
     mails: list[OutgoingMail] = field(default_factory=list)
 
+    def to_reader(self, mail: OutgoingMail) -> bool:
+        """Whether the mail went to this address (else it was about it, to the editors)."""
+        return mail.to.casefold() == self.email.casefold()
+
     @property
     def mail_rows(self) -> list[tuple[OutgoingMail, bool]]:
-        """Each mail, and whether it went to this address (else it was about it, to the
-        editors)."""
-        return [(mail, mail.to.casefold() == self.email.casefold()) for mail in self.mails]
+        return [(mail, self.to_reader(mail)) for mail in self.mails]
 
     @property
     def empty(self) -> bool:
@@ -264,7 +266,7 @@ def holdings_export(
         "mails": [
             {
                 "kind": mail.kind,
-                "to_you": mail.to.casefold() == holdings.email.casefold(),
+                "to_you": holdings.to_reader(mail),
                 "subject": mail.subject,
                 "status": shown(mail, "status"),
                 "created_at": _when(mail.created_at),
@@ -287,9 +289,9 @@ def holdings_json(holdings: Holdings) -> str:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
 
 
-EXPORT_KINDS = ("download_requests", "consents", "comments", "messages", "mails")
-# A spreadsheet is read by a person: its file and its columns are named in the site's
-# language. The JSON keeps these keys, for programs.
+# The kinds of a copy, and their spreadsheets' file names. A spreadsheet is read by a person:
+# its file and its columns are named in the site's language. The JSON keeps these keys, for
+# programs.
 EXPORT_FILE_NAMES = {
     "download_requests": gettext_lazy("requests"),
     "consents": gettext_lazy("consents"),
@@ -297,6 +299,7 @@ EXPORT_FILE_NAMES = {
     "messages": gettext_lazy("messages"),
     "mails": gettext_lazy("mails"),
 }
+EXPORT_KINDS = tuple(EXPORT_FILE_NAMES)
 _COLUMNS = {
     "address_confirmed_at": gettext_lazy("address confirmed at"),
     "browser": gettext_lazy("browser"),
@@ -346,9 +349,12 @@ def _cell(value: Any) -> Any:
 
 
 def holdings_csv(holdings: Holdings, kind: str) -> str:
-    """One kind as a spreadsheet. It starts with a byte order mark: without one, Excel reads
+    return _spreadsheet(holdings_export(holdings, readable=True)[kind])
+
+
+def _spreadsheet(rows: list[dict[str, Any]]) -> str:
+    """Rows as a spreadsheet (CSV). It starts with a byte order mark: without one, Excel reads
     UTF-8 as the local code page and garbles every é and „."""
-    rows = holdings_export(holdings, readable=True)[kind]
     out = io.StringIO()
     out.write("\ufeff")
     if rows:
@@ -368,8 +374,9 @@ def holdings_zip(holdings: Holdings) -> bytes:
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
     ):
         archive.writestr("gegevens.json", holdings_json(holdings))
-        for kind in EXPORT_KINDS:
-            archive.writestr(f"{EXPORT_FILE_NAMES[kind]}.csv", holdings_csv(holdings, kind))
+        readable = holdings_export(holdings, readable=True)
+        for kind, file_name in EXPORT_FILE_NAMES.items():
+            archive.writestr(f"{file_name}.csv", _spreadsheet(readable[kind]))
     return out.getvalue()
 
 
