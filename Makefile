@@ -70,11 +70,14 @@ lint: install
 check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1
 
+# pytest imports the settings without manage.py: var/test's secret and folders come first.
 test: install browser nginx lint check
+	VAR_DIR=$(CURDIR)/var/test $(BIN)/python -m voorproef.core.bootstrap
 	VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
 
 # Measurements, not tests: see bench/. Results land in var/bench/.
 bench: install nginx wrk
+	VAR_DIR=$(CURDIR)/var/bench-run $(BIN)/python -m voorproef.core.bootstrap
 	VAR_DIR=$(CURDIR)/var/bench-run $(BIN)/python bench/stamp.py
 	VAR_DIR=$(CURDIR)/var/bench-run $(BIN)/python bench/enumeration.py
 	$(BIN)/python bench/load.py

@@ -19,7 +19,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from wagtail.models import Page
 
-from voorproef.core.caching import page_cache_generation_forget
+from voorproef.core.pagecache import page_cache_generation_forget
 from voorproef.core.workers import worker_command
 from voorproef.downloads.services import essay_pdf_refresh
 from voorproef.essays.demo.loader import SLUG, demo_load

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
@@ -51,39 +50,54 @@ def env_secret(name: str, default: str = "") -> str:
 def _secret_key(var_dir: Path) -> str:
     if key := env_secret("SECRET_KEY"):
         return key
-    # Generated once and kept, so that signed links survive a restart.
+    # Made once by manage.py or the app's start (voorproef/core/bootstrap.py); never here.
     path = var_dir / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
+    key = path.read_text().strip() if path.exists() else ""
+    if not key:
+        raise ImproperlyConfigured(
+            f"No secret key: set SECRET_KEY (or SECRET_KEY_FILE), or run any manage.py command "
+            f"once (e.g. `python manage.py check`) to generate one into {path}"
+        )
+    return key
 
 
-def _email_settings(url: str) -> dict[str, object]:
+class _Email(NamedTuple):
+    """Django's EMAIL_* settings, with Django's defaults."""
+
+    backend: str
+    host: str = "localhost"
+    port: int = 25
+    host_user: str = ""
+    host_password: str = ""
+    use_ssl: bool = False
+    use_tls: bool = False
+    timeout: int | None = None
+
+
+def _email_settings(url: str) -> _Email:
     """EMAIL_URL: console:// (default), smtp://user:pass@host:port, smtps://… (TLS), or
     smtp://…?starttls=1."""
     parts = urlsplit(url)
     if parts.scheme in {"", "console"}:
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return _Email(backend="django.core.mail.backends.console.EmailBackend")
     if parts.scheme not in {"smtp", "smtps"}:
         raise ImproperlyConfigured(
             f"EMAIL_URL must start with console:, smtp: or smtps:, not {url!r}"
         )
     query = parse_qs(parts.query)
-    return {
-        "EMAIL_BACKEND": "voorproef.mail.backends.SMTPBackend",
-        "EMAIL_HOST": parts.hostname or "localhost",
-        "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
-        "EMAIL_HOST_USER": unquote(parts.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-        "EMAIL_USE_SSL": parts.scheme == "smtps",
-        "EMAIL_USE_TLS": query.get("starttls", ["0"])[0] in {"1", "true"},
-        "EMAIL_TIMEOUT": 20,
-    }
+    return _Email(
+        backend="voorproef.mail.backends.SMTPBackend",
+        host=parts.hostname or "localhost",
+        port=parts.port or (465 if parts.scheme == "smtps" else 25),
+        host_user=unquote(parts.username or ""),
+        host_password=unquote(parts.password or ""),
+        use_ssl=parts.scheme == "smtps",
+        use_tls=query.get("starttls", ["0"])[0] in {"1", "true"},
+        timeout=20,
+    )
 
 
+# voorproef/core/bootstrap.py prepares the same folder before a process reads these settings.
 VAR_DIR = Path(env("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", True)
@@ -140,13 +154,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before the page cache, so a page served from the cache carries these headers too.
-    "voorproef.core.csp.CSPMiddleware",
+    "voorproef.core.middleware.CSPMiddleware",
     "voorproef.core.middleware.PolicyHeadersMiddleware",  # Permissions-Policy, CORP
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "voorproef.core.middleware.SiteLanguageMiddleware",
-    "voorproef.core.guards.FormTokenMiddleware",
-    "voorproef.core.middleware.PageCacheMiddleware",
+    "voorproef.core.middleware.FormTokenMiddleware",
+    "voorproef.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,7 +168,7 @@ MIDDLEWARE = [
     "voorproef.core.auth.DeviceCookieMiddleware",  # the admin's device cookie (core/auth.py)
     # After it, to know an editor; before any view, and before the CSRF check (in its
     # process_view) reads a body.
-    "voorproef.core.guards.BodyLimitMiddleware",
+    "voorproef.core.middleware.BodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -204,7 +218,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file too: the live server's threads then get connections of their own, as in
     # production, instead of sharing one in-memory connection.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches: Redis when REDIS_URL is set; otherwise files under VAR_DIR, which every process on
@@ -304,8 +317,15 @@ DKIM_SELECTOR = env("DKIM_SELECTOR", "voorproef")
 DKIM_DOMAIN = env("DKIM_DOMAIN")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"Voorproef <noreply@{_site.hostname}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-for _name, _value in _email_settings(env_secret("EMAIL_URL", "console://")).items():
-    globals()[_name] = _value
+_email = _email_settings(env_secret("EMAIL_URL", "console://"))
+EMAIL_BACKEND = _email.backend
+EMAIL_HOST = _email.host
+EMAIL_PORT = _email.port
+EMAIL_HOST_USER = _email.host_user
+EMAIL_HOST_PASSWORD = _email.host_password
+EMAIL_USE_SSL = _email.use_ssl
+EMAIL_USE_TLS = _email.use_tls
+EMAIL_TIMEOUT = _email.timeout
 
 # Language and time: Dutch first; English is complete. The site has one language at a time.
 LANGUAGE_CODE = env("LANGUAGE_CODE", "nl")
@@ -320,7 +340,6 @@ USE_TZ = True
 # Static and media files
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -359,7 +378,7 @@ LOGIN_LOCK_SECONDS = env_int("LOGIN_LOCK_SECONDS", 900)
 PAGE_PASSWORD_TRIES_PER_HOUR = env_int("PAGE_PASSWORD_TRIES_PER_HOUR", 20)
 # Password reset: mailed through the outbox, a few times a day at most; its link works for two
 # hours, once.
-WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "voorproef.core.password_reset.QueuedPasswordResetForm"  # noqa: S105
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "voorproef.mail.password_reset.QueuedPasswordResetForm"  # noqa: S105
 PASSWORD_RESET_TIMEOUT = 2 * 3600
 PASSWORD_RESETS_PER_IP_PER_HOUR = 5
 PASSWORD_RESETS_PER_ADDRESS_PER_DAY = 3

@@ -10,6 +10,8 @@ from django.test import Client
 from tests.support import form_token
 from voorproef.comments.models import Comment
 from voorproef.essays.models import EssayPage
+from voorproef.privacy.consent import consent_record
+from voorproef.privacy.models import Consent
 
 ESSAY = "/nieuw-publiek-werken/"
 FORM = ESSAY + "reacties/plaatsen/"
@@ -45,8 +47,11 @@ def post_comment(
     )
 
 
-def approved(essay: EssayPage, **fields: Any) -> Comment:
-    """A comment that is on the page already."""
+def approved(
+    essay: EssayPage, *, notify_replies: bool = False, notify_text: str = "", **fields: Any
+) -> Comment:
+    """A comment that is on the page already; with `notify_replies`, its author asked to hear
+    of replies (a replies consent, as the comment form records it)."""
     values: dict[str, Any] = {
         "name": "Joost Bakker",
         "email": "joost@example.nl",
@@ -56,4 +61,14 @@ def approved(essay: EssayPage, **fields: Any) -> Comment:
     }
     parent = values.get("parent")
     values.setdefault("depth", parent.depth + 1 if parent else 1)
-    return Comment.objects.create(essay=essay, **values)
+    comment = Comment.objects.create(essay=essay, **values)
+    if notify_replies:
+        consent_record(
+            email=comment.email,
+            purpose=Consent.Purpose.REPLIES,
+            text=notify_text,
+            source=f"comment form: {essay.slug}",
+            given_at=comment.created_at,
+            subject=comment,
+        )
+    return comment

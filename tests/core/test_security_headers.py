@@ -33,13 +33,14 @@ from tests.support import ROOT, SUITE_ONLY_ENV, form_token
 from voorproef.comments import services as comments
 from voorproef.comments.models import Comment
 from voorproef.downloads import services as downloads
-from voorproef.downloads.models import Consent, DownloadRequest, EssayPdf
+from voorproef.downloads.models import DownloadRequest, EssayPdf
 from voorproef.essays.models import EssayPage, HomePage
 from voorproef.inbox import services as inbox
 from voorproef.inbox.models import ReaderMessage
 from voorproef.mail.models import OutgoingMail
 from voorproef.privacy import services as privacy
-from voorproef.privacy.models import AccessLink
+from voorproef.privacy.consent import consent_record
+from voorproef.privacy.models import AccessLink, Consent
 
 pytestmark = pytest.mark.django_db
 
@@ -184,8 +185,15 @@ def _withdraw_link(essay: EssayPage) -> str:
         email="sanne@example.nl",
         text="In onze gemeente zagen we precies dit.",
         consent=ReaderMessage.Consent.WITH_NAME,
-        consent_text="Jullie mogen mijn ervaring op deze pagina publiceren: met mijn naam",
         published=True,
+    )
+    consent_record(
+        email=message.email,
+        purpose=Consent.Purpose.PUBLICATION,
+        text="Jullie mogen mijn ervaring op deze pagina publiceren: met mijn naam",
+        source=f"message form: {essay.slug}",
+        subject=message,
+        given_at=message.created_at,
     )
     return urlsplit(inbox.withdraw_link(message)).path
 
@@ -300,7 +308,7 @@ def _export(name: str, content_type: str) -> Callable[[EssayPage], tuple[str, st
 FILES: dict[str, Callable[[EssayPage], tuple[str, str]]] = {
     "personal pdf": lambda e: (_download_link(e) + "pdf/", "application/pdf"),
     "my data json": _export("gegevens.json", "application/json"),
-    **{f"my data {k}.csv": _export(f"{k}.csv", "text/csv") for k in privacy.EXPORT_KINDS},
+    **{f"my data {k}.csv": _export(f"{k}.csv", "text/csv") for k in privacy.export_file_names()},
 }
 
 
@@ -545,9 +553,11 @@ def test_an_essay_pdf_at_its_document_address_is_not_found_under_the_strict_head
 
 def _production_security_settings(tmp_path: Path) -> dict[str, Any]:
     """The security settings voorproef/settings.py makes for an https site behind nginx."""
-    env = {k: v for k, v in os.environ.items() if k not in SUITE_ONLY_ENV}
+    # A secret of its own: settings read in a fresh VAR_DIR do not make one.
+    env = {k: v for k, v in os.environ.items() if k not in SUITE_ONLY_ENV | {"SECRET_KEY_FILE"}}
     env.update(
         DJANGO_SETTINGS_MODULE="voorproef.settings",
+        SECRET_KEY="only-for-reading-settings-in-these-tests",
         VAR_DIR=str(tmp_path),
         DEBUG="0",
         SITE_URL="https://essays.example.nl",

@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import global_settings
 
 from tests.support import ROOT, SUITE_ONLY_ENV
+from voorproef.core.bootstrap import _secret_key_create
 from voorproef.settings import _email_settings, _secret_key
 
 _PRINT = """
@@ -22,11 +24,32 @@ print(json.dumps({name: getattr(settings, name) for name in %r}, default=str))
 """
 
 
-def _python(env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k not in SUITE_ONLY_ENV}
-    full_env.update({"DJANGO_SETTINGS_MODULE": "voorproef.settings", **env})
+_EMAIL_NAMES = (
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_SSL",
+    "EMAIL_USE_TLS",
+    "EMAIL_TIMEOUT",
+)
+
+
+def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Python with these arguments and a secret of its own, unless `env` takes it away
+    (SECRET_KEY=""): a fresh VAR_DIR has none until manage.py makes it."""
+    outside = SUITE_ONLY_ENV | {"SECRET_KEY_FILE"}
+    full_env = {k: v for k, v in os.environ.items() if k not in outside}
+    full_env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "voorproef.settings",
+            "SECRET_KEY": "only-for-reading-settings-in-these-tests",
+            **env,
+        }
+    )
     return subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, *args],
         cwd=ROOT,
         env=full_env,
         capture_output=True,
@@ -34,6 +57,10 @@ def _python(env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
+
+
+def _python(env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
+    return _run(env, "-c", code)
 
 
 def _settings(env: dict[str, str], *names: str) -> dict[str, object]:
@@ -92,14 +119,48 @@ def test_a_plain_http_site_is_not_sent_to_https(tmp_path: Path) -> None:
     }
 
 
-def test_the_secret_key_is_generated_once_and_kept(
+def test_it_reads_the_settings_without_making_a_file_or_folder(tmp_path: Path) -> None:
+    var_dir = tmp_path / "var"
+    result = _python({"VAR_DIR": str(var_dir)}, "import django; django.setup()")
+    assert result.returncode == 0, result.stderr
+    assert not var_dir.exists()
+
+
+def test_it_makes_the_secret_on_the_first_command_and_keeps_it(tmp_path: Path) -> None:
+    var_dir = tmp_path / "var"
+    env = {"VAR_DIR": str(var_dir), "SECRET_KEY": ""}
+    first = _run(env, "manage.py", "check")
+    assert first.returncode == 0, first.stderr
+    secret = var_dir / "secret_key"
+    assert secret.stat().st_mode & 0o777 == 0o600
+    key = secret.read_text()
+    assert len(key) >= 50
+    assert _settings(env, "SECRET_KEY") == {"SECRET_KEY": key}
+    second = _run(env, "manage.py", "check")
+    assert second.returncode == 0, second.stderr
+    assert secret.read_text() == key
+
+
+def test_it_keeps_the_secret_of_a_process_that_was_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    first = _secret_key(tmp_path)
-    assert first == _secret_key(tmp_path)
-    assert len(first) >= 50
-    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    secret = tmp_path / "secret_key"
+    link = os.link
+
+    def first_made_by_another_process(draft: Path, target: Path) -> None:
+        target.write_text("the-other-process-key")
+        link(draft, target)
+
+    monkeypatch.setattr(os, "link", first_made_by_another_process)
+    _secret_key_create(secret)
+    assert secret.read_text() == "the-other-process-key"
+    assert list(tmp_path.iterdir()) == [secret], "no draft is left behind"
+
+
+def test_it_says_what_to_do_when_there_is_no_secret(tmp_path: Path) -> None:
+    result = _python({"VAR_DIR": str(tmp_path), "SECRET_KEY": ""}, _PRINT % (("DEBUG",),))
+    assert result.returncode != 0
+    assert "set SECRET_KEY (or SECRET_KEY_FILE), or run any manage.py command" in result.stderr
 
 
 def test_a_secret_can_come_from_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -123,8 +184,9 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path: Path) -> 
     assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"]
 
 
-def test_email_url_configures_smtp() -> None:
-    assert _email_settings("smtp://mailer:p%40ss@mail.example.nl:587?starttls=1") == {
+def test_email_url_configures_smtp(tmp_path: Path) -> None:
+    url = "smtp://mailer:p%40ss@mail.example.nl:587?starttls=1"
+    assert _settings({"VAR_DIR": str(tmp_path), "EMAIL_URL": url}, *_EMAIL_NAMES) == {
         "EMAIL_BACKEND": "voorproef.mail.backends.SMTPBackend",
         "EMAIL_HOST": "mail.example.nl",
         "EMAIL_PORT": 587,
@@ -134,12 +196,13 @@ def test_email_url_configures_smtp() -> None:
         "EMAIL_USE_SSL": False,
         "EMAIL_TIMEOUT": 20,
     }
-    assert _email_settings("smtps://mail.example.nl")["EMAIL_PORT"] == 465
+    assert _email_settings("smtps://mail.example.nl").port == 465
 
 
 def test_mail_goes_to_the_console_by_default(tmp_path: Path) -> None:
-    values = _settings({"VAR_DIR": str(tmp_path)}, "EMAIL_BACKEND")
-    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    values = _settings({"VAR_DIR": str(tmp_path)}, *_EMAIL_NAMES)
+    assert values.pop("EMAIL_BACKEND") == "django.core.mail.backends.console.EmailBackend"
+    assert values == {name: getattr(global_settings, name) for name in values}, "Django's own"
 
 
 @pytest.mark.parametrize(

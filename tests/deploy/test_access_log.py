@@ -27,17 +27,9 @@ from gunicorn.glogging import SafeAtoms
 
 from tests.support import ROOT, free_port, process_env, process_start, processes_stop, wait_for
 from voorproef import gunicorn_conf
-from voorproef.core.access_log import (
-    MASK,
-    AccessLogger,
-    KeyMaskFilter,
-    client_network,
-    mask_path,
-    mask_query,
-    mask_text,
-    mask_uri,
-)
+from voorproef.core.access_log import AccessLogger, KeyMaskFilter, client_network
 from voorproef.core.ip import client_ip, ip_truncate
+from voorproef.core.keys import MASK, mask_path, mask_query, mask_text, mask_uri
 from voorproef.downloads.services import download_request_create
 from voorproef.essays.models import EssayPage
 from voorproef.privacy.models import AccessLink

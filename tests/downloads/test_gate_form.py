@@ -13,9 +13,10 @@ from pypdf import PdfReader
 
 from tests.support import form_token
 from voorproef.core import guards
-from voorproef.downloads.models import Consent, DownloadRequest, Reader
+from voorproef.downloads.models import DownloadRequest, Reader
 from voorproef.essays.models import EssayPage
 from voorproef.mail.models import OutgoingMail
+from voorproef.privacy.models import Consent
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from pypdf import PdfReader
 
 from voorproef.downloads.models import EssayPdf
 from voorproef.downloads.pdf import pdf_personal_copy
-from voorproef.downloads.services import essay_pdf_base, essay_pdf_refresh, essay_pdfs_missing
+from voorproef.downloads.services import essay_pdf_base, essay_pdf_refresh
+from voorproef.downloads.tasks import essay_pdfs_missing
 from voorproef.essays.models import EssayPage
 
 pytestmark = pytest.mark.django_db

@@ -20,12 +20,12 @@ from tests.comments.helpers import approved, post_comment
 from tests.downloads.helpers import requested
 from tests.support import form_token
 from voorproef.comments.models import Comment
-from voorproef.downloads.models import Consent, DownloadRequest, Reader
+from voorproef.downloads.models import DownloadRequest, Reader
 from voorproef.essays.models import EssayPage
 from voorproef.inbox.models import ReaderMessage
 from voorproef.inbox.services import message_create
 from voorproef.mail.models import OutgoingMail
-from voorproef.privacy.models import AccessLink, DataRequest, PrivacySettings
+from voorproef.privacy.models import AccessLink, Consent, DataRequest, PrivacySettings
 from voorproef.privacy.services import holdings_erase, retention_purge
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +180,7 @@ def test_the_newsletter_consent_is_withdrawn_in_one_click(client: Client, essay:
         link, {"action": "newsletter"}, headers={"Sec-Fetch-Site": "same-origin"}
     )
     assert response.status_code == 302
-    assert Consent.objects.get().withdrawn_at is not None
+    assert Consent.objects.get(purpose=Consent.Purpose.NEWSLETTER).withdrawn_at is not None
     html = client.get(response["Location"]).content.decode()
     assert "je krijgt geen mail meer over nieuwe essays" in html
     assert 'class="form-message form-message--done" role="status"' in html  # not an error's red
@@ -212,7 +212,9 @@ def test_the_consent_to_reply_mail_is_on_record_with_its_words_and_withdrawn_in_
 
     response = client.post(link, {"action": "replies"}, headers={"Sec-Fetch-Site": "same-origin"})
     assert response.status_code == 302
-    assert not Comment.objects.filter(email=EMAIL, notify_replies=True).exists()
+    assert not Consent.objects.filter(
+        email=EMAIL, purpose=Consent.Purpose.REPLIES, withdrawn_at__isnull=True
+    ).exists()
     html = client.get(response["Location"]).content.decode()
     assert "je krijgt geen mail meer als iemand op je reacties antwoordt" in html
     assert "Geen mail meer bij antwoorden" not in html  # nothing left to withdraw

@@ -30,13 +30,14 @@ from tests.support import form_token
 from voorproef.comments import services as comments
 from voorproef.comments.models import Comment
 from voorproef.downloads import services as downloads
-from voorproef.downloads.models import Consent, DownloadRequest, Reader
+from voorproef.downloads.models import DownloadRequest, Reader
 from voorproef.essays.models import EssayPage
 from voorproef.inbox import services as inbox
 from voorproef.inbox.models import ReaderMessage
 from voorproef.mail.models import OutgoingMail
 from voorproef.privacy import services as privacy
-from voorproef.privacy.models import AccessLink, DataRequest
+from voorproef.privacy.consent import consent_record
+from voorproef.privacy.models import AccessLink, Consent, DataRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -117,15 +118,23 @@ def _held_comment(essay: EssayPage) -> Comment:
 
 
 def _published_message(essay: EssayPage) -> ReaderMessage:
-    return ReaderMessage.objects.create(
+    message = ReaderMessage.objects.create(
         essay=essay,
         name="Sanne Visser",
         email="sanne@example.nl",
         text="In onze gemeente zagen we precies dit.",
         consent=ReaderMessage.Consent.WITH_NAME,
-        consent_text="Jullie mogen mijn ervaring op deze pagina publiceren: met mijn naam",
         published=True,
     )
+    consent_record(
+        email=message.email,
+        purpose=Consent.Purpose.PUBLICATION,
+        text="Jullie mogen mijn ervaring op deze pagina publiceren: met mijn naam",
+        source=f"message form: {essay.slug}",
+        subject=message,
+        given_at=message.created_at,
+    )
+    return message
 
 
 def _path(link: str) -> str:
@@ -330,7 +339,9 @@ def test_a_mail_programs_one_click_post_unsubscribes_without_browser_headers(
         path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 200
-    assert not Comment.objects.filter(email="lotte@example.nl", notify_replies=True).exists()
+    assert not Consent.objects.filter(
+        email="lotte@example.nl", purpose=Consent.Purpose.REPLIES, withdrawn_at__isnull=True
+    ).exists()
     other.refresh_from_db()
     assert other.notify_replies
 
@@ -387,7 +398,9 @@ def test_an_unsubscribe_link_keeps_working_however_old(essay: EssayPage) -> None
     mine, _ = _subscribed(essay)
     token = _signed(mine.pk, salt=UNSUBSCRIBE_SALT, ago=timedelta(days=3 * 365))
     assert Client().post(f"/reacties/afmelden/{token}/").status_code == 200
-    assert not Comment.objects.filter(email="lotte@example.nl", notify_replies=True).exists()
+    assert not Consent.objects.filter(
+        email="lotte@example.nl", purpose=Consent.Purpose.REPLIES, withdrawn_at__isnull=True
+    ).exists()
 
 
 # -- links with a key: altered by one character -------------------------------------------------

@@ -31,12 +31,12 @@ from tests.comments.helpers import approved
 from tests.support import form_token
 from voorproef.comments.models import Comment
 from voorproef.comments.services import author_key
-from voorproef.downloads.models import Consent, DownloadRequest, Reader
+from voorproef.downloads.models import DownloadRequest, Reader
 from voorproef.essays.demo.loader import SLUG
 from voorproef.essays.models import EssayPage
 from voorproef.inbox.models import ReaderMessage
 from voorproef.mail.models import OutgoingMail
-from voorproef.privacy.models import AccessLink, DataRequest
+from voorproef.privacy.models import AccessLink, Consent, DataRequest
 
 pytestmark = pytest.mark.django_db
 

@@ -11,12 +11,13 @@ from django.http import Http404, HttpRequest
 from . import services
 from .forms import CommentForm
 from .models import Comment, CommentSettings
+from .params import AUTHOR_KEY_PARAM, REPLY_TO_PARAM
 
 if TYPE_CHECKING:
-    from voorproef.essays.models import EssayPage
+    from voorproef.core.pages import FeaturePage
 
 
-def _preview(essay: EssayPage, key: str) -> Comment | None:
+def _preview(essay: FeaturePage, key: str) -> Comment | None:
     """The comment whose key is in the address: shown to its author while it is held."""
     pk = key.split(":", 1)[0]
     if not re.fullmatch(r"[0-9]{1,18}", pk):
@@ -27,9 +28,9 @@ def _preview(essay: EssayPage, key: str) -> Comment | None:
     return comment
 
 
-def discussion_context(essay: EssayPage, request: HttpRequest, *, page: int) -> dict[str, Any]:
+def discussion_context(essay: FeaturePage, request: HttpRequest, *, page: int) -> dict[str, Any]:
     site = CommentSettings.load()
-    key = request.GET.get("reactie", "")
+    key = request.GET.get(AUTHOR_KEY_PARAM, "")
     preview = _preview(essay, key) if key else None
     threads = services.comment_threads(essay, preview=preview)
     paginator: Paginator[Any] = Paginator(threads.roots, site.per_page)
@@ -42,7 +43,7 @@ def discussion_context(essay: EssayPage, request: HttpRequest, *, page: int) -> 
     open_ = services.comments_open(essay, site)
 
     reply_to = None
-    if open_ and re.fullmatch(r"[0-9]{1,18}", target := request.GET.get("antwoord", "")):
+    if open_ and re.fullmatch(r"[0-9]{1,18}", target := request.GET.get(REPLY_TO_PARAM, "")):
         reply_to = essay.comments.filter(pk=int(target), status=Comment.Status.APPROVED).first()
         if reply_to is not None and reply_to.depth >= site.thread_depth:
             reply_to = None

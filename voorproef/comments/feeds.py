@@ -14,7 +14,7 @@ from .services import comment_pages, comments_page_path
 from .text import comment_html
 
 if TYPE_CHECKING:
-    from voorproef.essays.models import EssayPage
+    from voorproef.core.pages import FeaturePage
 
 
 class CommentFeed(Feed):
@@ -23,25 +23,25 @@ class CommentFeed(Feed):
     feed_type = Atom1Feed
     items_shown = 50
 
-    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> EssayPage:
-        essay: EssayPage = kwargs["essay"]
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FeaturePage:
+        essay: FeaturePage = kwargs["essay"]
         # Each entry links to its page of the thread: read the thread once, not per entry.
         self._pages = comment_pages(essay, CommentSettings.load().per_page)
         return essay
 
-    def title(self, essay: EssayPage) -> str:
+    def title(self, essay: FeaturePage) -> str:
         return _("Comments on “%s”") % essay.title
 
-    def link(self, essay: EssayPage) -> str:
+    def link(self, essay: FeaturePage) -> str:
         return absolute_url(essay.url + "#reacties")
 
-    def feed_url(self, essay: EssayPage) -> str:
+    def feed_url(self, essay: FeaturePage) -> str:
         return absolute_url(essay.url + essay.reverse_subpage("comments_feed"))
 
-    def subtitle(self, essay: EssayPage) -> str:
+    def subtitle(self, essay: FeaturePage) -> str:
         return essay.teaser()
 
-    def items(self, essay: EssayPage) -> Any:
+    def items(self, essay: FeaturePage) -> Any:
         return (
             essay.comments.filter(status=Comment.Status.APPROVED)
             .select_related("essay")

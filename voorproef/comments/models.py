@@ -12,6 +12,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from voorproef.core.models import NotContent
+from voorproef.privacy.models import Consent, ConsentWording, consents_relation
 
 
 @register_setting(icon="comment")
@@ -122,16 +123,8 @@ class Comment(NotContent, models.Model):
     status_changed_at = models.DateTimeField(_("status since"), default=timezone.now)
     ip_network = models.CharField(_("network"), max_length=45, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
-    notify_replies = models.BooleanField(_("mail me replies"), default=False)
-    notify_wording = models.ForeignKey(
-        "privacy.ConsentWording",
-        verbose_name=_("text of the consent to reply mail"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    # The author's consent to mail about replies (privacy's Consent, purpose "replies").
+    consents = consents_relation()
     reply_notified_at = models.DateTimeField(
         _("parent's author notified"), null=True, blank=True, editable=False
     )
@@ -178,6 +171,23 @@ class Comment(NotContent, models.Model):
     def status_loaded(self) -> str | None:
         """The status as it was read from the database; None for a new comment."""
         return getattr(self, "_status_loaded", None)
+
+    @property
+    def replies_consent(self) -> Consent | None:
+        """The consent to mail about replies, given or withdrawn (read from `consents`,
+        prefetched or not)."""
+        return next((c for c in self.consents.all() if c.purpose == Consent.Purpose.REPLIES), None)
+
+    @property
+    def notify_replies(self) -> bool:
+        """Whether the author is to hear of replies: they asked, and have not taken it back."""
+        consent = self.replies_consent
+        return consent is not None and consent.withdrawn_at is None
+
+    @property
+    def notify_wording(self) -> ConsentWording | None:
+        consent = self.replies_consent
+        return consent.wording if consent else None
 
     @property
     def anchor(self) -> str:

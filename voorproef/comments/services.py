@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -8,24 +7,25 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from voorproef.core import guards
 from voorproef.core.ip import ip_limit_unit
 from voorproef.core.links import absolute_url, signed_id_link, signed_id_read
 from voorproef.mail.services import editors_address, mail_queue
-from voorproef.privacy.models import ConsentWording
-from voorproef.privacy.services import consent_wording
+from voorproef.privacy.consent import consent_record
+from voorproef.privacy.models import Consent
 
 from .models import Comment, CommentSettings
 from .moderation import Candidate, comment_verdict
 
 if TYPE_CHECKING:
-    from voorproef.essays.models import EssayPage
+    from voorproef.core.pages import FeaturePage
     from voorproef.mail.models import OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ class Threads:
     preview: Comment | None = None
 
 
-def comment_threads(essay: EssayPage, *, preview: Comment | None = None) -> Threads:
+def comment_threads(essay: FeaturePage, *, preview: Comment | None = None) -> Threads:
     """The approved comments as threads, with one held comment shown to its author. A reply
     whose parent is not shown stands as a thread of its own."""
     rows = list(
@@ -168,7 +168,7 @@ def thread_nodes(threads: Threads, roots: Sequence[int]) -> list[Node]:
     return [node(pk) for pk in roots if pk in comments]
 
 
-def comment_pages(essay: EssayPage, per_page: int) -> dict[int, int]:
+def comment_pages(essay: FeaturePage, per_page: int) -> dict[int, int]:
     """The page every shown comment stands on, from one read of the thread."""
     threads = comment_threads(essay)
     pages: dict[int, int] = {}
@@ -197,7 +197,7 @@ def thread_page_of(comment: Comment, per_page: int) -> int:
     return len(earlier) // per_page + 1
 
 
-def comments_open(essay: EssayPage, site: CommentSettings | None = None) -> bool:
+def comments_open(essay: FeaturePage, site: CommentSettings | None = None) -> bool:
     if not essay.comments_enabled:
         return False
     site = site or CommentSettings.load()
@@ -210,15 +210,12 @@ def comments_open(essay: EssayPage, site: CommentSettings | None = None) -> bool
 
 
 def _flood_keys(ip: str, email: str) -> list[str]:
-    return [
-        "comment-flood:" + hashlib.sha256(f"{settings.SECRET_KEY}:{who}".encode()).hexdigest()
-        for who in (f"ip:{ip_limit_unit(ip)}", f"email:{email}")
-    ]
+    return [f"ip:{ip_limit_unit(ip)}", f"email:{email}"]
 
 
 def comment_create(
     *,
-    essay: EssayPage,
+    essay: FeaturePage,
     parent: Comment | None,
     name: str,
     email: str,
@@ -241,7 +238,7 @@ def comment_create(
     if duplicate:
         raise CommentRefused(409, "duplicate")
     flood_keys = _flood_keys(ip, email)
-    if any(cache.get(key) for key in flood_keys):
+    if any(guards.cooldown_active("comment-flood", key) for key in flood_keys):
         raise CommentRefused(429, "too fast")
 
     site = CommentSettings.load()
@@ -260,15 +257,20 @@ def comment_create(
             reason=verdict.reason,
             ip_network=ip_network,
             user_agent=user_agent[:300],
-            notify_replies=notify_replies,
-            notify_wording=consent_wording(purpose=ConsentWording.Purpose.REPLIES, text=notify_text)
-            if notify_replies and notify_text
-            else None,
         )
+        if notify_replies:
+            consent_record(
+                email=email,
+                purpose=Consent.Purpose.REPLIES,
+                text=notify_text,
+                source=f"comment form: {essay.slug}",
+                given_at=comment.created_at,
+                subject=comment,
+            )
         if comment.status == Comment.Status.PENDING:
             _moderators_mail(comment)
     for key in flood_keys:
-        cache.set(key, 1, timeout=settings.COMMENTS_FLOOD_SECONDS)
+        guards.cooldown_start("comment-flood", key, seconds=settings.COMMENTS_FLOOD_SECONDS)
     logger.info("comment %s on %s: %s (%s)", comment.pk, essay.slug, comment.status, comment.reason)
     return comment
 
@@ -341,7 +343,12 @@ def replies_unsubscribe(*, comment_id: int) -> int:
     email = Comment.objects.filter(pk=comment_id).values_list("email", flat=True).first()
     if email is None:
         return 0
-    return Comment.objects.filter(email=email, notify_replies=True).update(notify_replies=False)
+    return Consent.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Comment),
+        email=email,
+        purpose=Consent.Purpose.REPLIES,
+        withdrawn_at__isnull=True,
+    ).update(withdrawn_at=timezone.now())
 
 
 def comments_purge(*, days: int | None = None) -> int:
@@ -365,7 +372,7 @@ def comment_url(comment: Comment) -> str:
     return absolute_url(f"{comments_page_path(essay, page)}#{comment.anchor}")
 
 
-def comments_page_path(essay: EssayPage, number: int) -> str:
+def comments_page_path(essay: FeaturePage, number: int) -> str:
     if number == 1:
         return str(essay.url)
     return str(essay.url) + essay.reverse_subpage("comments_page", args=[number])

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -17,14 +18,15 @@ from voorproef.core.ip import client_ip, ip_truncate
 from . import services
 from .forms import CommentEditForm, CommentForm
 from .models import Comment, CommentSettings
+from .params import AUTHOR_KEY_PARAM
 
 if TYPE_CHECKING:
-    from voorproef.essays.models import EssayPage
+    from voorproef.core.pages import FeaturePage
 
 
 def _form_page(
     request: HttpRequest,
-    essay: EssayPage,
+    essay: FeaturePage,
     form: CommentForm,
     *,
     message: str = "",
@@ -43,27 +45,22 @@ def _form_page(
     )
 
 
-def comment_submit(request: HttpRequest, essay: EssayPage) -> HttpResponse:
+def comment_submit(request: HttpRequest, essay: FeaturePage) -> HttpResponseBase:
     """The comment form's POST, routed from the essay page."""
     form = CommentForm(request.POST)
-    if refusal := guards.post_refusal(request, form="comment"):
-        return _form_page(request, essay, form, message=refusal.message, status=refusal.status)
+    form_page = partial(_form_page, request, essay, form)
     site = CommentSettings.load()
     if not services.comments_open(essay, site):
-        return _form_page(
-            request, essay, form, message=_("Comments on this essay are closed."), status=403
-        )
-    if not form.is_valid():
-        return _form_page(request, essay, form)
+        return form_page(message=_("Comments on this essay are closed."), status=403)
+    if refusal := guards.public_post(request, form, name="comment", form_page=form_page):
+        return refusal
     parent = None
     if parent_id := form.cleaned_data.get("parent"):
         parent = essay.comments.filter(pk=parent_id, status=Comment.Status.APPROVED).first()
         if parent is None or parent.depth >= site.thread_depth:
             form.add_error(None, _("You cannot reply to this comment."))
-            return _form_page(request, essay, form)
+            return form_page()
     email = form.cleaned_data["email"]
-    if refusal := guards.email_refusal(request, form="comment", email=email):
-        return _form_page(request, essay, form, message=refusal.message, status=refusal.status)
 
     ip = client_ip(request)
     try:
@@ -91,18 +88,18 @@ def comment_submit(request: HttpRequest, essay: EssayPage) -> HttpResponse:
     return redirect(_landing(essay, comment, site))
 
 
-def _landing(essay: EssayPage, comment: Comment, site: CommentSettings) -> str:
+def _landing(essay: FeaturePage, comment: Comment, site: CommentSettings) -> str:
     """Where the author goes after posting: the page of the thread, with the key that shows a
     held comment to them (and lets them edit for ten minutes)."""
     number = services.thread_page_of(comment, site.per_page)
     path = services.comments_page_path(essay, number)
-    return f"{path}?reactie={services.author_key(comment)}#{comment.anchor}"
+    return f"{path}?{AUTHOR_KEY_PARAM}={services.author_key(comment)}#{comment.anchor}"
 
 
-def _own_comment(request: HttpRequest, essay: EssayPage, pk: int) -> Comment | HttpResponse:
+def _own_comment(request: HttpRequest, essay: FeaturePage, pk: int) -> Comment | HttpResponse:
     """The comment the key in the address opens for its author, or the page that says the
     time for changes is over (or the key is not theirs: the answer is the same)."""
-    key = request.GET.get("reactie", "")
+    key = request.GET.get(AUTHOR_KEY_PARAM, "")
     comment = essay.comments.filter(pk=pk).first()
     if comment is None or not services.author_may_edit(comment, key):
         closed = TemplateResponse(request, "comments/edit_closed.html", {"page": essay}, status=403)
@@ -117,7 +114,7 @@ def _cross_site(request: HttpRequest, what: str) -> HttpResponse | None:
     return None
 
 
-def comment_edit(request: HttpRequest, essay: EssayPage, pk: int) -> HttpResponse:
+def comment_edit(request: HttpRequest, essay: FeaturePage, pk: int) -> HttpResponse:
     """The author's edit, for ten minutes after posting, with the key from their link."""
     comment = _own_comment(request, essay, pk)
     if isinstance(comment, HttpResponse):
@@ -135,12 +132,17 @@ def comment_edit(request: HttpRequest, essay: EssayPage, pk: int) -> HttpRespons
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )
             return redirect(_landing(essay, comment, CommentSettings.load()))
-    context = {"page": essay, "comment": comment, "form": form, "key": request.GET["reactie"]}
+    context = {
+        "page": essay,
+        "comment": comment,
+        "form": form,
+        "key": request.GET[AUTHOR_KEY_PARAM],
+    }
     status = 400 if form.errors else 200
     return private(TemplateResponse(request, "comments/edit.html", context, status=status))
 
 
-def comment_delete(request: HttpRequest, essay: EssayPage, pk: int) -> HttpResponse:
+def comment_delete(request: HttpRequest, essay: FeaturePage, pk: int) -> HttpResponse:
     comment = _own_comment(request, essay, pk)
     if isinstance(comment, HttpResponse):
         return comment
@@ -149,7 +151,7 @@ def comment_delete(request: HttpRequest, essay: EssayPage, pk: int) -> HttpRespo
             return refused
         services.comment_delete(comment=comment)
         return private(TemplateResponse(request, "comments/deleted.html", {"page": essay}))
-    context = {"page": essay, "comment": comment, "key": request.GET["reactie"]}
+    context = {"page": essay, "comment": comment, "key": request.GET[AUTHOR_KEY_PARAM]}
     return private(TemplateResponse(request, "comments/delete.html", context))
 
 

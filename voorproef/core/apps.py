@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from .scheduling import periodic_job
+
 
 class CoreConfig(AppConfig):
     name = "voorproef.core"
@@ -14,3 +16,11 @@ class CoreConfig(AppConfig):
 
         signal_handlers.connect()
         auth.connect()
+        periodic_job("scheduled publishing", _publish_scheduled)
+
+
+def _publish_scheduled() -> None:
+    from django.core.management import call_command
+
+    # Publishes and unpublishes pages whose go-live or expiry time has come.
+    call_command("publish_scheduled", verbosity=0)

@@ -10,7 +10,6 @@ account's lock too. This is OWASP's "device cookie" defence."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 from .ip import client_limit_unit
+from .keys import keyed_digest
 
 logger = logging.getLogger("voorproef.auth")
 
@@ -35,10 +35,6 @@ logger = logging.getLogger("voorproef.auth")
 DEVICE_COOKIE = "voorproef_device"
 _DEVICE_SALT = "voorproef.auth.device"
 _DEVICE_SECONDS = 365 * 24 * 3600
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]
 
 
 def _device(request: HttpRequest | None, username: str) -> str | None:
@@ -50,12 +46,12 @@ def _device(request: HttpRequest | None, username: str) -> str | None:
         account, device = signing.loads(raw, salt=_DEVICE_SALT, max_age=_DEVICE_SECONDS)
     except (signing.BadSignature, TypeError, ValueError):
         return None
-    return str(device) if account == _digest(username.casefold()) else None
+    return str(device) if account == keyed_digest("auth", username.casefold()) else None
 
 
 def _keys(request: HttpRequest | None, username: str) -> list[tuple[str, int]]:
     def key(kind: str, value: str) -> str:
-        return f"login-failures:{kind}:{_digest(value)}"
+        return f"login-failures:{kind}:{keyed_digest('auth', value)}"
 
     device = _device(request, username)
     account = (
@@ -98,7 +94,7 @@ def _device_remember(sender: Any, request: HttpRequest | None, user: Any, **_: A
     """Signed in: the answer gives this browser a device cookie for this account (kept by
     DeviceCookieMiddleware, as the signal has no response to set it on)."""
     if request is not None:
-        account = _digest(user.get_username().casefold())
+        account = keyed_digest("auth", user.get_username().casefold())
         device = _device(request, user.get_username()) or secrets.token_urlsafe(12)
         request.voorproef_device = signing.dumps([account, device], salt=_DEVICE_SALT)  # type: ignore[attr-defined]
 

@@ -1,61 +1,14 @@
-"""The page cache: whole responses for anonymous readers, dropped together on any change.
-
-One generation token is part of every key; a purge replaces the token, so every process that
-shares the cache (app workers, the task worker, the scheduler) stops serving old pages at once.
-"""
+"""The cache backends: Django's file cache counting its files once a minute, and the per-process
+memory Wagtail keeps its renditions in. The page cache itself is `pagecache`."""
 
 from __future__ import annotations
 
-import logging
 import time
-import uuid
 from typing import Any
 
-from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
-
-logger = logging.getLogger(__name__)
-
-GENERATION_KEY = "pagecache:generation"
-
-
-# The generation as this process last read it, and until when it trusts that (monotonic
-# seconds): a page served from the cache then costs no trip to the shared cache at all. A purge
-# in this process is seen here at once, one in another process within GENERATION_SECONDS.
-GENERATION_SECONDS = 1.0
-_generation_read: tuple[float, str] = (0.0, "")
-
-
-def page_cache_generation() -> str:
-    global _generation_read
-    now = time.monotonic()
-    if _generation_read[0] > now:
-        return _generation_read[1]
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        # add() keeps a token another process set in the meantime.
-        if not cache.add(GENERATION_KEY, generation, timeout=None):
-            generation = cache.get(GENERATION_KEY, generation)
-    _generation_read = (now + GENERATION_SECONDS, str(generation))
-    return str(generation)
-
-
-def page_cache_generation_forget() -> None:
-    """Read the generation afresh next time: for a process that emptied the shared cache."""
-    global _generation_read
-    _generation_read = (0.0, "")
-
-
-def page_cache_purge(*, reason: str) -> None:
-    global _generation_read
-    generation = uuid.uuid4().hex
-    cache.set(GENERATION_KEY, generation, timeout=None)
-    _generation_read = (time.monotonic() + GENERATION_SECONDS, generation)
-    logger.debug("page cache purged: %s", reason)
-
 
 _culled_at: dict[str, float] = {}
 

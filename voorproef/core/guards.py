@@ -7,7 +7,6 @@ limits per address and per email.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -15,13 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 
 from .ip import client_limit_unit
+from .keys import keyed_digest
 
 logger = logging.getLogger("voorproef.guards")
 
@@ -76,10 +77,13 @@ def honeypot_check(data: Mapping[str, Any]) -> str | None:
     return "honeypot filled" if data.get(HONEYPOT_FIELD) else None
 
 
+def _limit_key(scope: str, key: str) -> str:
+    return f"ratelimit:{scope}:{keyed_digest('ratelimit', key)}"
+
+
 def rate_limit_hit(scope: str, key: str, *, limit: int, seconds: int) -> bool:
     """Count one event for `key`; True when it is over `limit` within the window."""
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{key}".encode()).hexdigest()[:32]
-    bucket = f"ratelimit:{scope}:{digest}:{int(time.time() // seconds)}"
+    bucket = f"{_limit_key(scope, key)}:{int(time.time() // seconds)}"
     if cache.add(bucket, 1, timeout=seconds):
         return limit < 1
     try:
@@ -87,6 +91,16 @@ def rate_limit_hit(scope: str, key: str, *, limit: int, seconds: int) -> bool:
     except ValueError:  # expired between add and incr
         cache.add(bucket, 1, timeout=seconds)
         return False
+
+
+def cooldown_active(scope: str, key: str) -> bool:
+    """Whether `key` acted within the seconds its last `cooldown_start` set: a sliding window
+    of one, where `rate_limit_hit` counts in fixed windows."""
+    return cache.get(_limit_key(scope, key)) is not None
+
+
+def cooldown_start(scope: str, key: str, *, seconds: int) -> None:
+    cache.set(_limit_key(scope, key), 1, timeout=seconds)
 
 
 def refusal_log(form: str, reason: str, request: HttpRequest) -> None:
@@ -145,63 +159,21 @@ def email_refusal(request: HttpRequest, *, form: str, email: str) -> Refusal | N
     return Refusal(429, _("Too many requests for this address. Please try again in an hour."))
 
 
-class FormTokenMiddleware:
-    """Puts a fresh form token in each HTML response where a form left the placeholder, so a
-    page served from the cache still carries a token with its own time."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        response = self.get_response(request)
-        if (
-            isinstance(response, HttpResponse)
-            and response.get("Content-Type", "").startswith("text/html")
-            and FORM_TOKEN_PLACEHOLDER.encode() in response.content
-        ):
-            response.content = response.content.replace(
-                FORM_TOKEN_PLACEHOLDER.encode(), form_token_new().encode()
-            )
-            # Announced further in for the placeholder, or not at all (a page from the cache):
-            # the real length, so no server cuts the page off or sends it in chunks.
-            response["Content-Length"] = str(len(response.content))
-            # The bytes differ per response; no shared cache may keep them. A stricter rule
-            # the view set (a page whose address holds a key) stays.
-            if "no-store" not in response.get("Cache-Control", ""):
-                response["Cache-Control"] = "no-cache"
-        return response
-
-
-def _body_limit(request: HttpRequest) -> int:
-    """Public forms are a few text fields: DATA_UPLOAD_MAX_MEMORY_SIZE. In the admin editors
-    upload images and documents: up to ADMIN_BODY_MAX_BYTES, once an editor is signed in.
-    Anyone (a reader with an account for a restricted page too) may post the sign-in form,
-    which Django's CSRF check reads whole, files and all."""
-    if request.path.startswith("/admin/") and request.user.has_perm("wagtailadmin.access_admin"):
-        return int(settings.ADMIN_BODY_MAX_BYTES)
-    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
-
-
-class BodyLimitMiddleware:
-    """Django caps form data at DATA_UPLOAD_MAX_MEMORY_SIZE but not files, which it would
-    write to disk: a POST that announces more than its limit (`_body_limit`) is refused before
-    anything reads it. Multipart stays allowed below it: mail providers send RFC 8058
-    unsubscribes so."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.method == "POST":
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = 0
-            if length > _body_limit(request):
-                refusal_log("any", "request body too large", request)
-                return HttpResponse(
-                    _("This request is too large."),
-                    status=413,
-                    content_type="text/plain; charset=utf-8",
-                )
-        return self.get_response(request)
+def public_post(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    name: str,
+    form_page: Callable[..., HttpResponseBase],
+) -> HttpResponseBase | None:
+    """Every guard of a public form's POST, in order: the request's (origin, token, honeypot,
+    the per-network limit), the form's fields, then the per-address limit. Returns the page to
+    answer a refused or mistaken post with, `form_page(message=…, status=…)` (the form with
+    what was typed); None when the post may be stored."""
+    if refusal := post_refusal(request, form=name):
+        return form_page(message=refusal.message, status=refusal.status)
+    if not form.is_valid():
+        return form_page()
+    if refusal := email_refusal(request, form=name, email=form.cleaned_data["email"]):
+        return form_page(message=refusal.message, status=refusal.status)
+    return None

@@ -1,125 +1,53 @@
+"""The site's own middlewares, in the order settings.MIDDLEWARE runs them: the security headers
+(CSP, Permissions-Policy, CORP), the site's language, a fresh form token in every page, and the
+body limit. The page cache's is in `pagecache`, the admin's device cookie in `auth`."""
+
 from __future__ import annotations
 
-import hashlib
-import time
 from collections.abc import Callable
-from typing import Any
-from urllib.parse import parse_qsl
+from dataclasses import asdict
 
+from csp.constants import HEADER
+from csp.middleware import CSPMiddleware as _CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from .caching import page_cache_generation
+from .guards import FORM_TOKEN_PLACEHOLDER, form_token_new, refusal_log
 
-# Query parameters that tell analytics where a reader came from and never change the page.
-_TRACKING_PREFIX = "utm_"
-_TRACKING_PARAMS = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid", "ref"})
-_STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "Last-Modified")
+_PER_RESPONSE = ("_csp_update", "_csp_replace", "_csp_config", "_csp_exempt")
 
 
-def _cache_key(request: HttpRequest) -> str | None:
-    params = [
-        (k, v)
-        for k, v in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
-        if not (k.startswith(_TRACKING_PREFIX) or k in _TRACKING_PARAMS)
-    ]
-    if params:
-        # Any other query may change the page, and would let anyone fill the cache at will.
-        return None
-    raw = f"{request.get_host()}{request.path}"
-    digest = hashlib.sha256(raw.encode()).hexdigest()
-    return f"pagecache:{page_cache_generation()}:{digest}"
+class CSPMiddleware(_CSPMiddleware):
+    """The site's policy has no nonces and no view changes it, so the header is the same for
+    every response: built once per settings value instead of per response, where it took a
+    quarter of the time of a page served from the cache. Anything unusual (a view's own
+    policy, a nonce, a report-only policy, the debug pages) goes the library's way."""
 
+    _built: tuple[object, str] | None = None
 
-def _is_anonymous(request: HttpRequest) -> bool:
-    return (
-        settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
-    )
-
-
-def mark_cacheable(response: HttpResponseBase) -> HttpResponseBase:
-    """Let the page cache keep this response for anonymous readers."""
-    response.page_cacheable = True  # type: ignore[attr-defined]
-    return response
-
-
-# Pages this process served lately, by key: the shared cache (files or Redis) is asked only
-# for the generation then, not for the whole page. A purge changes the key, so a copy here
-# is never served after it.
-_LOCAL: dict[str, tuple[float, Any]] = {}
-_LOCAL_MAX = 64
-_LOCAL_SECONDS = 60.0
-
-
-def _cached(key: str) -> Any:
-    now = time.monotonic()
-    if (local := _LOCAL.get(key)) is not None and local[0] > now:
-        return local[1]
-    stored = cache.get(key)
-    if stored is not None:
-        if len(_LOCAL) >= _LOCAL_MAX:
-            _LOCAL.clear()
-        _LOCAL[key] = (now + min(_LOCAL_SECONDS, settings.PAGE_CACHE_SECONDS), stored)
-    return stored
-
-
-def _proxy_cacheable(response: HttpResponseBase) -> HttpResponseBase:
-    """Tell a caching proxy in front (deploy/nginx) it may keep this page for a few seconds. Only
-    this header lets it: the proxy ignores Cache-Control, which says "no-cache" on every page
-    with a form (its token is fresh per response; a few seconds' sharing does no harm)."""
-    if settings.PROXY_CACHE_SECONDS > 0:
-        response["X-Accel-Expires"] = str(settings.PROXY_CACHE_SECONDS)
-    return response
-
-
-class PageCacheMiddleware:
-    """Serves pages that opted in (see `mark_cacheable`) from the cache to anonymous readers."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.method != "GET" or not _is_anonymous(request):
-            return self.get_response(request)
-        key = _cache_key(request)
-        if key is None:
-            return self.get_response(request)
-
-        if settings.PAGE_CACHE_SECONDS > 0 and (stored := _cached(key)) is not None:
-            status, headers, content = stored
-            hit = HttpResponse(content, status=status)
-            for name, value in headers:
-                hit[name] = value
-            hit["Content-Length"] = str(len(content))
-            hit["X-Cache"] = "HIT"
-            return _proxy_cacheable(hit)
-
-        response = self.get_response(request)
-        if self._can_store(response):
-            assert isinstance(response, HttpResponse)
-            if settings.PAGE_CACHE_SECONDS > 0:
-                headers = [(h, response[h]) for h in _STORED_HEADERS if h in response]
-                cache.set(
-                    key,
-                    (response.status_code, headers, response.content),
-                    settings.PAGE_CACHE_SECONDS,
-                )
-                response["X-Cache"] = "MISS"
-            _proxy_cacheable(response)
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+        if (
+            settings.DEBUG
+            or not policy
+            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, name) for name in _PER_RESPONSE)
+        ):
+            return super().process_response(request, response)
+        built = self._built
+        if built is None or built[0] is not policy:
+            parts = self.get_policy_parts(request=request, response=response)
+            built = self._built = (policy, build_policy(**asdict(parts)))
+        excluded = tuple(policy.get("EXCLUDE_URL_PREFIXES") or ())
+        if built[1] and HEADER not in response and not request.path_info.startswith(excluded):
+            response[HEADER] = built[1]
         return response
-
-    @staticmethod
-    def _can_store(response: HttpResponseBase) -> bool:
-        return (
-            getattr(response, "page_cacheable", False)
-            and isinstance(response, HttpResponse)
-            and response.status_code == 200
-            and not response.cookies
-            and "private" not in response.get("Cache-Control", "")
-        )
 
 
 # Powerful browser features no public page uses (Chromium's names; one it does not know costs a
@@ -197,3 +125,65 @@ class SiteLanguageMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Language", settings.LANGUAGE_CODE)
         return response
+
+
+class FormTokenMiddleware:
+    """Puts a fresh form token in each HTML response where a form left the placeholder, so a
+    page served from the cache still carries a token with its own time."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if (
+            isinstance(response, HttpResponse)
+            and response.get("Content-Type", "").startswith("text/html")
+            and FORM_TOKEN_PLACEHOLDER.encode() in response.content
+        ):
+            response.content = response.content.replace(
+                FORM_TOKEN_PLACEHOLDER.encode(), form_token_new().encode()
+            )
+            # Announced further in for the placeholder, or not at all (a page from the cache):
+            # the real length, so no server cuts the page off or sends it in chunks.
+            response["Content-Length"] = str(len(response.content))
+            # The bytes differ per response; no shared cache may keep them. A stricter rule
+            # the view set (a page whose address holds a key) stays.
+            if "no-store" not in response.get("Cache-Control", ""):
+                response["Cache-Control"] = "no-cache"
+        return response
+
+
+def _body_limit(request: HttpRequest) -> int:
+    """Public forms are a few text fields: DATA_UPLOAD_MAX_MEMORY_SIZE. In the admin editors
+    upload images and documents: up to ADMIN_BODY_MAX_BYTES, once an editor is signed in.
+    Anyone (a reader with an account for a restricted page too) may post the sign-in form,
+    which Django's CSRF check reads whole, files and all."""
+    if request.path.startswith("/admin/") and request.user.has_perm("wagtailadmin.access_admin"):
+        return int(settings.ADMIN_BODY_MAX_BYTES)
+    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
+class BodyLimitMiddleware:
+    """Django caps form data at DATA_UPLOAD_MAX_MEMORY_SIZE but not files, which it would
+    write to disk: a POST that announces more than its limit (`_body_limit`) is refused before
+    anything reads it. Multipart stays allowed below it: mail providers send RFC 8058
+    unsubscribes so."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method == "POST":
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > _body_limit(request):
+                refusal_log("any", "request body too large", request)
+                return HttpResponse(
+                    _("This request is too large."),
+                    status=413,
+                    content_type="text/plain; charset=utf-8",
+                )
+        return self.get_response(request)

@@ -7,7 +7,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .caching import page_cache_purge
+from .pagecache import page_cache_purge
 
 
 def _purge(sender: Any, **kwargs: Any) -> None:

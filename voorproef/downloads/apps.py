@@ -3,6 +3,9 @@ from __future__ import annotations
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from voorproef.core.personal_data import personal_data_register
+from voorproef.core.scheduling import periodic_job
+
 
 class DownloadsConfig(AppConfig):
     name = "voorproef.downloads"
@@ -12,8 +15,12 @@ class DownloadsConfig(AppConfig):
     def ready(self) -> None:
         from voorproef.mail.services import ATTACHMENT_BUILDERS
 
-        from . import signal_handlers
+        from . import personal_data, signal_handlers
         from .services import download_attachment
+        from .tasks import essay_pdfs_queue_missing
 
         ATTACHMENT_BUILDERS["download-pdf"] = download_attachment
+        personal_data_register(personal_data.REQUESTS)
+        personal_data_register(personal_data.CONSENTS)
         signal_handlers.connect()
+        periodic_job("essay PDFs", essay_pdfs_queue_missing)

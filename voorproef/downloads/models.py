@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from voorproef.core.models import NotContent
+from voorproef.privacy.models import consents_relation
 
 
 class PrivateStorage(FileSystemStorage):
@@ -88,6 +89,7 @@ class DownloadRequest(NotContent, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    consents = consents_relation()  # the newsletter consent given with it
 
     class Meta:
         verbose_name = _("download request")
@@ -114,50 +116,6 @@ class DownloadRequest(NotContent, models.Model):
     @property
     def may_download(self) -> bool:
         return not self.expired and (self.mode == self.Mode.DIRECT or self.confirmed_at is not None)
-
-
-class Consent(NotContent, models.Model):
-    """A reader's consent, with the exact words they agreed to; valid once confirmed."""
-
-    class Purpose(models.TextChoices):
-        NEWSLETTER = "newsletter", _("newsletter")
-
-    reader = models.ForeignKey(
-        Reader, verbose_name=_("reader"), on_delete=models.CASCADE, related_name="consents"
-    )
-    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
-    text = models.TextField(_("text shown"))
-    wording = models.ForeignKey(
-        "privacy.ConsentWording",
-        verbose_name=_("text version"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    source = models.CharField(_("source"), max_length=200)
-    given_at = models.DateTimeField(_("given"), default=timezone.now)
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    download_request = models.ForeignKey(
-        DownloadRequest,
-        verbose_name=_("download request"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="consents",
-    )
-
-    class Meta:
-        verbose_name = _("consent")
-        verbose_name_plural = _("consents")
-        ordering = ["-given_at"]
-
-    def __str__(self) -> str:
-        return gettext("consent #%(number)s") % {"number": self.pk}
-
-    @admin.display(description=_("email address"), ordering="reader__email")
-    def email(self) -> str:
-        return self.reader.email
 
 
 class EssayPdf(NotContent, models.Model):

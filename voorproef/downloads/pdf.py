@@ -21,7 +21,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 if TYPE_CHECKING:
-    from voorproef.essays.models import EssayPage
+    from voorproef.core.pages import FeaturePage
 
 _OVERLAY_CSS = """
 @page { size: A4; margin: 0 }
@@ -62,7 +62,7 @@ class _LocalFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def essay_pdf_render(essay: EssayPage) -> bytes:
+def essay_pdf_render(essay: FeaturePage) -> bytes:
     """The whole essay, beyond the gate too, with a cover, running header and page numbers."""
     document = render_to_string(
         "downloads/essay_print.html",

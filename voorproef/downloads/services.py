@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -13,17 +11,18 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from voorproef.core.keys import token_hash, token_new
 from voorproef.core.links import absolute_url, signed_id_link, signed_id_read
 from voorproef.mail.models import OutgoingMail
 from voorproef.mail.services import Attachment, mail_queue, reply_address
-from voorproef.privacy.models import ConsentWording
-from voorproef.privacy.services import consent_wording
+from voorproef.privacy.consent import consent_record
+from voorproef.privacy.models import Consent
 
-from .models import Consent, DownloadRequest, EssayPdf, Reader
+from .models import DownloadRequest, EssayPdf, Reader
 from .pdf import essay_pdf_render, pdf_page_count, pdf_personal_copy
 
 if TYPE_CHECKING:
-    from voorproef.essays.models import EssayPage
+    from voorproef.core.pages import FeaturePage
 
 logger = logging.getLogger(__name__)
 _UNSUBSCRIBE_SALT = "voorproef.newsletter.unsubscribe"
@@ -31,15 +30,6 @@ _UNSUBSCRIBE_SALT = "voorproef.newsletter.unsubscribe"
 
 class PdfNotReady(OSError):
     """The essay's PDF is still being made; a mail that needs it tries again later."""
-
-
-def token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _token() -> tuple[str, str]:
-    raw = secrets.token_urlsafe(24)  # 192 bits
-    return raw, token_hash(raw)
 
 
 def _mail_allowed(reader: Reader) -> bool:
@@ -50,7 +40,7 @@ def _mail_allowed(reader: Reader) -> bool:
     return sent < settings.DOWNLOAD_MAILS_PER_ADDRESS_PER_DAY
 
 
-def _essay_pdf_file(essay: EssayPage) -> Any | None:
+def _essay_pdf_file(essay: FeaturePage) -> Any | None:
     """The file readers' copies are stamped from: the upload, else the one made from the page."""
     if essay.pdf_document_id:
         return essay.pdf_document.file
@@ -58,7 +48,7 @@ def _essay_pdf_file(essay: EssayPage) -> Any | None:
     return pdf.file if pdf is not None and pdf.file else None
 
 
-def essay_pdf_base(essay: EssayPage) -> bytes | None:
+def essay_pdf_base(essay: FeaturePage) -> bytes | None:
     file = _essay_pdf_file(essay)
     if file is None:
         return None
@@ -66,7 +56,7 @@ def essay_pdf_base(essay: EssayPage) -> bytes | None:
         return bytes(f.read())
 
 
-def essay_pdf_refresh(*, essay: EssayPage) -> EssayPdf | None:
+def essay_pdf_refresh(*, essay: FeaturePage) -> EssayPdf | None:
     """Render the live revision's PDF unless it is there already (or an upload replaces it)."""
     essay.refresh_from_db(fields=["live", "live_revision", "pdf_document"])
     if essay.pdf_document_id or not essay.live:
@@ -91,23 +81,9 @@ def essay_pdf_refresh(*, essay: EssayPage) -> EssayPdf | None:
     return pdf
 
 
-def essay_pdfs_missing() -> list[int]:
-    """Live essays whose PDF is missing or older than their live revision."""
-    from voorproef.essays.models import EssayPage
-
-    current = {pdf.essay_id: pdf.revision_id for pdf in EssayPdf.objects.exclude(file="")}
-    return [
-        essay_id
-        for essay_id, revision_id in EssayPage.objects.live()
-        .filter(pdf_document__isnull=True)
-        .values_list("pk", "live_revision_id")
-        if current.get(essay_id) != revision_id
-    ]
-
-
 def download_request_create(
     *,
-    essay: EssayPage,
+    essay: FeaturePage,
     name: str,
     email: str,
     newsletter: bool,
@@ -118,10 +94,10 @@ def download_request_create(
     mail unless this address had its share today. Returns the request and its raw token."""
     mode = essay.delivery_mode
     now = timezone.now()
-    raw, hashed = _token()
+    raw, hashed = token_new()
     newsletter = newsletter and bool(essay.newsletter_text)
     newsletter_raw, newsletter_hash = (
-        _token() if newsletter and mode == DownloadRequest.Mode.DIRECT else (None, None)
+        token_new() if newsletter and mode == DownloadRequest.Mode.DIRECT else (None, None)
     )
     with transaction.atomic():
         reader, _created = Reader.objects.get_or_create(email=email)
@@ -139,16 +115,13 @@ def download_request_create(
         )
         consent = None
         if newsletter:
-            consent = Consent.objects.create(
-                reader=reader,
+            consent = consent_record(
+                email=reader.email,
                 purpose=Consent.Purpose.NEWSLETTER,
                 text=essay.newsletter_text,
-                wording=consent_wording(
-                    purpose=ConsentWording.Purpose.NEWSLETTER, text=essay.newsletter_text
-                ),
                 source=f"download form: {essay.slug}",
                 given_at=now,
-                download_request=request,
+                subject=request,
             )
         if _mail_allowed(reader):
             request.mail = _mail_queue(request, raw, newsletter_raw, consent)
@@ -166,13 +139,13 @@ def newsletter_unsubscribe_read(token: str) -> Consent | None:
     pk = signed_id_read(token, salt=_UNSUBSCRIBE_SALT)
     if pk is None:
         return None
-    return Consent.objects.select_related("reader").filter(pk=pk).first()
+    return Consent.objects.filter(pk=pk, purpose=Consent.Purpose.NEWSLETTER).first()
 
 
 def newsletter_unsubscribe(*, consent: Consent) -> int:
-    """Every newsletter consent of this reader ends now; doing it twice changes nothing."""
+    """Every newsletter consent of this address ends now; doing it twice changes nothing."""
     return Consent.objects.filter(
-        reader_id=consent.reader_id,
+        email__iexact=consent.email,
         purpose=Consent.Purpose.NEWSLETTER,
         withdrawn_at__isnull=True,
     ).update(withdrawn_at=timezone.now())

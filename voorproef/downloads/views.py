@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,14 +20,14 @@ from .forms import DownloadForm
 from .models import DownloadRequest
 
 if TYPE_CHECKING:
-    from voorproef.essays.models import EssayPage
+    from voorproef.core.pages import FeaturePage
 
 logger = logging.getLogger(__name__)
 
 
 def _form_page(
     request: HttpRequest,
-    essay: EssayPage,
+    essay: FeaturePage,
     form: DownloadForm,
     *,
     message: str = "",
@@ -40,21 +41,17 @@ def _form_page(
     )
 
 
-def download_submit(request: HttpRequest, essay: EssayPage) -> HttpResponse:
+def download_submit(request: HttpRequest, essay: FeaturePage) -> HttpResponseBase:
     """The download form's POST, routed from the essay page."""
     form = DownloadForm(request.POST, newsletter_text=essay.newsletter_text)
-    if refusal := guards.post_refusal(request, form="download"):
-        return _form_page(request, essay, form, message=refusal.message, status=refusal.status)
-    if not form.is_valid():
-        return _form_page(request, essay, form)
-    email = form.cleaned_data["email"]
-    if refusal := guards.email_refusal(request, form="download", email=email):
-        return _form_page(request, essay, form, message=refusal.message, status=refusal.status)
+    form_page = partial(_form_page, request, essay, form)
+    if refusal := guards.public_post(request, form, name="download", form_page=form_page):
+        return refusal
 
     download, raw = services.download_request_create(
         essay=essay,
         name=form.cleaned_data["name"],
-        email=email,
+        email=form.cleaned_data["email"],
         newsletter=form.cleaned_data.get("newsletter", False),
         ip_network=ip_truncate(client_ip(request)),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),

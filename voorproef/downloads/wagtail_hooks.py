@@ -10,16 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Revision
 from wagtail.permissions import register_permission_policy
 
 from voorproef.core.permissions import NoAddingPolicy
 from voorproef.core.spreadsheets import SafeExportIndexView
 
-from .models import Consent, DownloadRequest
+from .models import DownloadRequest
+from .pages import gate_page_models
 
 # Before any view asks for a policy: Wagtail would otherwise make a default one.
 register_permission_policy(DownloadRequest, NoAddingPolicy(DownloadRequest))
-register_permission_policy(Consent, NoAddingPolicy(Consent))
 
 
 class DownloadRequestViewSet(ModelViewSet):
@@ -60,32 +61,9 @@ class DownloadRequestViewSet(ModelViewSet):
         return DownloadRequest.objects.select_related("essay", "reader")
 
 
-class ConsentViewSet(ModelViewSet):
-    index_view_class = SafeExportIndexView
-    model = Consent
-    icon = "tick-inverse"
-    menu_label = _("Consents")
-    add_to_admin_menu = False
-    inspect_view_enabled = True
-    list_display = ["email", "purpose", "given_at", "confirmed_at", "withdrawn_at", "source"]
-    list_filter = ["purpose", "confirmed_at", "withdrawn_at"]
-    search_fields = ["reader__email"]
-    list_export = [
-        "given_at",
-        "email",
-        "purpose",
-        "text",
-        "wording",
-        "confirmed_at",
-        "withdrawn_at",
-        "source",
-    ]
-    form_fields = ["withdrawn_at"]
-
-
 @hooks.register("register_admin_viewset")
 def register_viewsets() -> list[ModelViewSet]:
-    return [DownloadRequestViewSet("download_requests"), ConsentViewSet("consents")]
+    return [DownloadRequestViewSet("download_requests")]
 
 
 class DownloadCountsPanel(Component):
@@ -96,17 +74,22 @@ class DownloadCountsPanel(Component):
     template_name = "downloads/admin/counts_panel.html"
 
     def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
-        from voorproef.essays.models import EssayPage
-
-        essays = EssayPage.objects.annotate(
-            requests=Count("download_requests", distinct=True),
-            confirmed=Count(
-                "download_requests",
-                filter=Q(download_requests__confirmed_at__isnull=False),
-                distinct=True,
-            ),
-            downloads=Coalesce(Sum("download_requests__download_count"), 0),
-        ).order_by("-date")
+        essays = [
+            essay
+            for model in gate_page_models()
+            for essay in model.objects.annotate(
+                requests=Count("download_requests", distinct=True),
+                confirmed=Count(
+                    "download_requests",
+                    filter=Q(download_requests__confirmed_at__isnull=False),
+                    distinct=True,
+                ),
+                downloads=Coalesce(Sum("download_requests__download_count"), 0),
+            )
+        ]
+        # Newest first, by the date readers see (a page without one: when it was published).
+        essays.sort(key=lambda page: str(getattr(page, "date", page.first_published_at)))
+        essays.reverse()
         return {"essays": essays}
 
 
@@ -118,14 +101,10 @@ def add_download_counts(request: HttpRequest, panels: list[Component]) -> None:
 def _essay_pdf(document: Any) -> bool:
     """Whether any essay has, had or will have this document as its PDF: the live page, or any
     revision (a draft not yet published, one scheduled, one an editor replaced)."""
-    from wagtail.models import Revision
-
-    from voorproef.essays.models import EssayPage
-
-    return (
-        EssayPage.objects.filter(pdf_document=document).exists()
-        or Revision.objects.filter(
-            content_type=ContentType.objects.get_for_model(EssayPage),
+    models = gate_page_models()
+    return any(model.objects.filter(pdf_document=document).exists() for model in models) or (
+        Revision.objects.filter(
+            content_type__in=ContentType.objects.get_for_models(*models).values(),
             content__pdf_document=document.pk,
         ).exists()
     )

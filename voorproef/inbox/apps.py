@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from voorproef.core.personal_data import personal_data_register
+
 
 class InboxConfig(AppConfig):
     name = "voorproef.inbox"
@@ -10,6 +12,7 @@ class InboxConfig(AppConfig):
     verbose_name = _("Readers' messages")
 
     def ready(self) -> None:
-        from . import signal_handlers
+        from . import personal_data, signal_handlers
 
+        personal_data_register(personal_data.MESSAGES)
         signal_handlers.connect()

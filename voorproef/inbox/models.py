@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -10,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from voorproef.core.models import NotContent
+from voorproef.privacy import models as privacy
 
 
 class ReaderMessage(NotContent, models.Model):
@@ -39,18 +42,8 @@ class ReaderMessage(NotContent, models.Model):
     consent = models.CharField(
         _("publication"), max_length=10, choices=Consent.choices, default="", blank=True
     )
-    consent_text = models.TextField(
-        _("consent as shown"), blank=True, help_text=_("The exact words the writer agreed to.")
-    )
-    consent_wording = models.ForeignKey(
-        "privacy.ConsentWording",
-        verbose_name=_("text version"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    consent_withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
+    # The proof of that consent (the words, when, and its withdrawal): privacy's Consent.
+    consents = privacy.consents_relation()
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
     )
@@ -120,6 +113,32 @@ class ReaderMessage(NotContent, models.Model):
     def clean(self) -> None:
         if self.published and not self.consent:
             raise ValidationError({"published": _("The writer did not consent to publication.")})
+
+    @property
+    def publication_consent(self) -> privacy.Consent | None:
+        """The consent to publish, given or withdrawn (read from `consents`, prefetched or not)."""
+        return next(
+            (c for c in self.consents.all() if c.purpose == privacy.Consent.Purpose.PUBLICATION),
+            None,
+        )
+
+    @property
+    @admin.display(description=_("consent as shown"))
+    def consent_text(self) -> str:
+        """The exact words the writer agreed to."""
+        consent = self.publication_consent
+        return consent.text if consent else ""
+
+    @property
+    def consent_wording(self) -> privacy.ConsentWording | None:
+        consent = self.publication_consent
+        return consent.wording if consent else None
+
+    @property
+    @admin.display(description=_("consent withdrawn"))
+    def consent_withdrawn_at(self) -> datetime | None:
+        consent = self.publication_consent
+        return consent.withdrawn_at if consent else None
 
     @property
     def public_name(self) -> str:

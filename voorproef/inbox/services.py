@@ -14,10 +14,10 @@ from voorproef.mail.services import editors_address, mail_queue
 from .models import MessageReply, ReaderMessage
 
 if TYPE_CHECKING:
-    from voorproef.essays.models import EssayPage
+    from voorproef.core.pages import FeaturePage
 
-from voorproef.privacy.models import ConsentWording
-from voorproef.privacy.services import consent_wording
+from voorproef.privacy.consent import consent_record
+from voorproef.privacy.models import Consent
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def _quoted(text: str) -> str:
 
 def message_create(
     *,
-    essay: EssayPage,
+    essay: FeaturePage,
     name: str,
     email: str,
     organisation: str,
@@ -52,15 +52,18 @@ def message_create(
             organisation=organisation,
             text=text,
             consent=consent,
-            consent_text=consent_text if consent else "",
-            consent_wording=(
-                consent_wording(purpose=ConsentWording.Purpose.PUBLICATION, text=consent_text)
-                if consent
-                else None
-            ),
             ip_network=ip_network,
             user_agent=user_agent[:300],
         )
+        if consent:
+            consent_record(
+                email=email,
+                purpose=Consent.Purpose.PUBLICATION,
+                text=consent_text,
+                source=f"message form: {essay.slug}",
+                given_at=message.created_at,
+                subject=message,
+            )
         editors = editors_address()
         if editors:
             message.mail = mail_queue(
@@ -146,7 +149,10 @@ def message_consent_withdraw(*, message: ReaderMessage) -> None:
     """The writer takes back their consent: the experience leaves the essay at once."""
     if not message.consent:
         return
-    message.consent = ReaderMessage.Consent.NONE
-    message.consent_withdrawn_at = timezone.now()
-    message.published = False
-    message.save(update_fields=["consent", "consent_withdrawn_at", "published", "published_at"])
+    with transaction.atomic():
+        message.consent = ReaderMessage.Consent.NONE
+        message.published = False
+        message.save(update_fields=["consent", "published", "published_at"])
+        message.consents.filter(
+            purpose=Consent.Purpose.PUBLICATION, withdrawn_at__isnull=True
+        ).update(withdrawn_at=timezone.now())

@@ -5,7 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from voorproef.core.caching import page_cache_purge
+from voorproef.core.pagecache import page_cache_purge
 
 
 def _message_changed(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -16,12 +17,12 @@ from . import services
 from .forms import MessageForm
 
 if TYPE_CHECKING:
-    from voorproef.essays.models import EssayPage
+    from voorproef.core.pages import FeaturePage
 
 
 def _form_page(
     request: HttpRequest,
-    essay: EssayPage,
+    essay: FeaturePage,
     form: MessageForm,
     *,
     message: str = "",
@@ -35,20 +36,16 @@ def _form_page(
     )
 
 
-def message_submit(request: HttpRequest, essay: EssayPage) -> HttpResponse:
+def message_submit(request: HttpRequest, essay: FeaturePage) -> HttpResponseBase:
     """The experience form's POST, routed from the essay page."""
     form = MessageForm(request.POST)
-    if refusal := guards.post_refusal(request, form="message"):
-        return _form_page(request, essay, form, message=refusal.message, status=refusal.status)
-    if not form.is_valid():
-        return _form_page(request, essay, form)
-    email = form.cleaned_data["email"]
-    if refusal := guards.email_refusal(request, form="message", email=email):
-        return _form_page(request, essay, form, message=refusal.message, status=refusal.status)
+    form_page = partial(_form_page, request, essay, form)
+    if refusal := guards.public_post(request, form, name="message", form_page=form_page):
+        return refusal
     services.message_create(
         essay=essay,
         name=form.cleaned_data["name"],
-        email=email,
+        email=form.cleaned_data["email"],
         organisation=form.cleaned_data["organisation"],
         text=form.cleaned_data["text"],
         consent=form.consent,

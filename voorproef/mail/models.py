@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from voorproef.core.keys import mask_text
 from voorproef.core.models import NotContent
 
 
@@ -60,6 +61,4 @@ class OutgoingMail(NotContent, models.Model):
     def text_without_keys(self) -> str:
         """The text as editors see it in the outbox: a reader's personal links are theirs
         alone, so their keys are masked."""
-        from voorproef.core.access_log import mask_text
-
         return mask_text(self.body_text)

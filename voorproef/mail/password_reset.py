@@ -12,11 +12,11 @@ from django.conf import settings
 from django.urls import reverse
 from wagtail.admin.forms.auth import PasswordResetForm
 
-from voorproef.mail.services import mail_queue
+from voorproef.core.guards import rate_limit_hit
+from voorproef.core.ip import client_limit_unit
+from voorproef.core.links import absolute_url
 
-from .guards import rate_limit_hit
-from .ip import client_limit_unit
-from .links import absolute_url
+from .services import mail_queue
 
 logger = logging.getLogger("voorproef.auth")
 

@@ -194,3 +194,13 @@ def mail_queue_sweep() -> int:
         for mail_id in due:
             _enqueue(mail_id)
     return len(due)
+
+
+def mails_delete(*, kind: str, older_than: timedelta) -> int:
+    """Mail of one kind that was sent (or failed) longer ago than this leaves the outbox."""
+    old = OutgoingMail.objects.filter(kind=kind, created_at__lt=timezone.now() - older_than)
+    return int(
+        old.exclude(status__in=[OutgoingMail.Status.QUEUED, OutgoingMail.Status.SENDING]).delete()[
+            0
+        ]
+    )

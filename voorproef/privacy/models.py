@@ -4,10 +4,13 @@ import calendar
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -15,8 +18,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from voorproef.core.links import absolute_url
-from voorproef.core.middleware import mark_cacheable
 from voorproef.core.models import NotContent
+from voorproef.core.pagecache import mark_cacheable
 
 
 def month_later(moment: datetime) -> datetime:
@@ -71,6 +74,56 @@ class ConsentWording(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} v{self.version}"
+
+
+class Consent(NotContent, models.Model):
+    """A reader's consent, whatever it is for: the exact words they agreed to, when, where,
+    and when they took it back. `subject` is the row it came with (a download request, a
+    message, a comment); a consent to mail is valid once confirmed."""
+
+    Purpose = ConsentWording.Purpose
+
+    email = models.EmailField(_("email address"), max_length=254, db_index=True)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    text = models.TextField(_("text shown"))
+    wording = models.ForeignKey(
+        ConsentWording,
+        verbose_name=_("text version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=200)
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_at"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        # Impersonal: Wagtail's action log keeps this text as the row's label, and the log is
+        # neither exported nor erased with a reader's data.
+        return gettext("consent #%(number)s") % {"number": self.pk}
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+def consents_relation() -> GenericRelation:
+    """The consents given with a model's rows, as a field of that model: `request.consents`,
+    and `consents__purpose` in its queries. Deleting a row deletes its consents."""
+    return GenericRelation(Consent, content_type_field="subject_type", object_id_field="subject_id")
 
 
 class AccessLink(NotContent, models.Model):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import re
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -15,13 +15,12 @@ from django.views.decorators.http import require_http_methods
 
 from voorproef.core import guards
 from voorproef.core.http import private
-from voorproef.core.middleware import mark_cacheable
+from voorproef.core.pagecache import mark_cacheable
 
 from . import services
 from .forms import AccessForm, EraseForm
 from .models import AccessLink, DataRequest, PrivacySettings
 
-_DONE = {"nieuwsbrief", "publicatie", "reacties"}
 _ERASED_SALT = "voorproef.privacy.erased"
 
 
@@ -40,14 +39,10 @@ def access_request(request: HttpRequest) -> HttpResponseBase:
     if request.method != "POST":
         return mark_cacheable(_access_page(request, AccessForm()))
     form = AccessForm(request.POST)
-    if refusal := guards.post_refusal(request, form="privacy"):
-        return _access_page(request, form, message=refusal.message, status=refusal.status)
-    if not form.is_valid():
-        return _access_page(request, form, status=400)
-    email = form.cleaned_data["email"]
-    if refusal := guards.email_refusal(request, form="privacy", email=email):
-        return _access_page(request, form, message=refusal.message, status=refusal.status)
-    services.access_link_send(email=email)
+    form_page = partial(_access_page, request, form, status=400)
+    if refusal := guards.public_post(request, form, name="privacy", form_page=form_page):
+        return refusal
+    services.access_link_send(email=form.cleaned_data["email"])
     return redirect("privacy_access_sent")
 
 
@@ -82,12 +77,9 @@ def _overview_page(
         "token": token,
         "erase_form": erase_form or EraseForm(),
         "comments_deletable": PrivacySettings.load().comments_deletable,
-        "newsletter_active": any(
-            c.purpose == "newsletter" and c.withdrawn_at is None for c in holdings.consents
-        ),
-        "replies_active": any(c.notify_replies for c in holdings.comments),
-        "done": request.GET.get("gedaan") if request.GET.get("gedaan") in _DONE else "",
-        "export_kinds": services.EXPORT_FILE_NAMES.items(),
+        "sections": holdings.sections(),
+        "done": services.withdrawal_message(request.GET.get("gedaan", "")) or "",
+        "export_kinds": services.export_file_names().items(),
         "retention_days": settings.RETENTION_NETWORK_DAYS,
     }
     return private(TemplateResponse(request, "privacy/overview.html", context, status=status))
@@ -107,52 +99,28 @@ def overview(request: HttpRequest, token: str) -> HttpResponse:
     if guards.origin_check(request):
         return private(HttpResponse(status=403))
 
-    action = request.POST.get("action")
-    if action == "newsletter":
-        if services.newsletter_withdraw(holdings=holdings):
-            services.data_request_log(
-                kind=DataRequest.Kind.WITHDRAWAL,
-                channel=DataRequest.Channel.READER,
-                summary={"newsletter": 1},
-            )
-        return redirect(f"{request.path}?gedaan=nieuwsbrief")
-    if action == "replies":
-        if services.replies_withdraw(holdings=holdings):
-            services.data_request_log(
-                kind=DataRequest.Kind.WITHDRAWAL,
-                channel=DataRequest.Channel.READER,
-                summary={"reply_mail": 1},
-            )
-        return redirect(f"{request.path}?gedaan=reacties")
-    if action == "publication":
-        message_id = request.POST.get("message", "")
-        if re.fullmatch(r"[0-9]{1,18}", message_id) and services.publication_withdraw(
-            holdings=holdings, message_id=int(message_id)
-        ):
-            services.data_request_log(
-                kind=DataRequest.Kind.WITHDRAWAL,
-                channel=DataRequest.Channel.READER,
-                summary={"publication": 1},
-            )
-        return redirect(f"{request.path}?gedaan=publicatie")
-    if action == "erase":
-        form = EraseForm(request.POST)
-        if not form.is_valid():
-            return _overview_page(request, holdings, token, erase_form=form, status=400)
-        entry = services.holdings_erase(
-            email=link.email,
-            delete_comments=form.cleaned_data["delete_comments"],
-            channel=DataRequest.Channel.READER,
-            access_link=link,
-        )
-        # Answered with a redirect, so a reload or the back button does not post again; the
-        # numbers go along signed (nothing else: the data they counted is gone). None: a second
-        # click erased nothing more.
-        done = reverse("privacy_erased")
-        if entry is not None:
-            done += "?" + urlencode({"n": signing.dumps(entry.summary, salt=_ERASED_SALT)})
-        return redirect(done)
-    return _overview_page(request, holdings, token, status=400)
+    action = request.POST.get("action", "")
+    if action != "erase":
+        done = services.consent_withdraw(holdings=holdings, action=action, post=request.POST)
+        if done is None:
+            return _overview_page(request, holdings, token, status=400)
+        return redirect(f"{request.path}?gedaan={done}")
+    form = EraseForm(request.POST)
+    if not form.is_valid():
+        return _overview_page(request, holdings, token, erase_form=form, status=400)
+    entry = services.holdings_erase(
+        email=link.email,
+        delete_comments=form.cleaned_data["delete_comments"],
+        channel=DataRequest.Channel.READER,
+        access_link=link,
+    )
+    # Answered with a redirect, so a reload or the back button does not post again; the
+    # numbers go along signed (nothing else: the data they counted is gone). None: a second
+    # click erased nothing more.
+    done = reverse("privacy_erased")
+    if entry is not None:
+        done += "?" + urlencode({"n": signing.dumps(entry.summary, salt=_ERASED_SALT)})
+    return redirect(done)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -164,7 +132,8 @@ def erased(request: HttpRequest) -> HttpResponse:
         summary = None
     if not isinstance(summary, dict):
         summary = None
-    return private(TemplateResponse(request, "privacy/erased.html", {"summary": summary}))
+    receipt = services.erasure_receipt(summary) if summary else []
+    return private(TemplateResponse(request, "privacy/erased.html", {"receipt": receipt}))
 
 
 def _export_response(content: str, content_type: str, filename: str) -> HttpResponse:
@@ -189,18 +158,19 @@ def export_json(request: HttpRequest, token: str) -> HttpResponse:
     return _export_response(
         content,
         "application/json; charset=utf-8",
-        "mijn-gegevens.json",
+        f"mijn-{services.COPY_JSON_NAME}",
     )
 
 
 @require_http_methods(["GET"])
 def export_csv(request: HttpRequest, token: str, kind: str) -> HttpResponse:
-    if kind not in services.EXPORT_KINDS:
+    names = services.export_file_names()
+    if kind not in names:
         raise Http404
     link = _link_or_refusal(request, token)
     if isinstance(link, HttpResponse):
         return link
     content = services.holdings_csv(services.holdings_find(link.email), kind)
     _exported(kind)
-    name = services.EXPORT_FILE_NAMES[kind]
+    name = names[kind]
     return _export_response(content, "text/csv; charset=utf-8", f"{name}.csv")

@@ -24,11 +24,12 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from voorproef.core.http import private
+from voorproef.core.permissions import NoAddingPolicy
 from voorproef.core.spreadsheets import SafeExportIndexView
 
 from . import services
 from .forms import EditorEraseForm, EditorLookupForm
-from .models import ConsentWording, DataRequest, PrivacySettings
+from .models import Consent, ConsentWording, DataRequest, PrivacySettings
 
 
 class LogPolicy(ModelPermissionPolicy):
@@ -49,6 +50,7 @@ class LogPolicy(ModelPermissionPolicy):
 
 register_permission_policy(DataRequest, LogPolicy(DataRequest))
 register_permission_policy(ConsentWording, LogPolicy(ConsentWording))
+register_permission_policy(Consent, NoAddingPolicy(Consent))
 
 
 def _may_answer(user: Any) -> bool:
@@ -179,9 +181,36 @@ class ConsentWordingViewSet(ModelViewSet):
     form_fields = ["text"]
 
 
+class ConsentViewSet(ModelViewSet):
+    index_view_class = SafeExportIndexView
+    model = Consent
+    icon = "tick-inverse"
+    menu_label = gettext_lazy("Consents")
+    add_to_admin_menu = False
+    inspect_view_enabled = True
+    list_display = ["email", "purpose", "given_at", "confirmed_at", "withdrawn_at", "source"]
+    list_filter = ["purpose", "confirmed_at", "withdrawn_at"]
+    search_fields = ["email"]
+    list_export = [
+        "given_at",
+        "email",
+        "purpose",
+        "text",
+        "wording",
+        "confirmed_at",
+        "withdrawn_at",
+        "source",
+    ]
+    form_fields = ["withdrawn_at"]
+
+
 @hooks.register("register_admin_viewset")
 def register_viewsets() -> list[ModelViewSet]:
-    return [DataRequestViewSet("data_requests"), ConsentWordingViewSet("consent_texts")]
+    return [
+        DataRequestViewSet("data_requests"),
+        ConsentWordingViewSet("consent_texts"),
+        ConsentViewSet("consents"),
+    ]
 
 
 @hooks.register("register_settings_menu_item")

@@ -13,7 +13,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from voorproef.core.services import editor_create_if_none
 from voorproef.core.workers import worker_command
-from voorproef.essays.models import HomePage
 
 
 class Command(BaseCommand):
@@ -42,8 +41,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if production:
             call_command("collectstatic", interactive=False, verbosity=0)
-        if not HomePage.objects.exists():
-            call_command("load_demo")
+        call_command("load_demo", if_empty=True)
         if credentials := editor_create_if_none():
             username, password = credentials
             self.stdout.write(

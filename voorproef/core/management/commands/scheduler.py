@@ -6,51 +6,12 @@ import threading
 import time
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from voorproef.core.scheduling import periodic_jobs
+
 logger = logging.getLogger(__name__)
-
-
-def _publish_scheduled() -> None:
-    # Publishes and unpublishes pages whose go-live or expiry time has come.
-    call_command("publish_scheduled", verbosity=0)
-
-
-def _mail_sweep() -> None:
-    from voorproef.mail.services import mail_queue_sweep
-
-    mail_queue_sweep()
-
-
-def _essay_pdfs() -> None:
-    # Normally rendered when an essay is published; this catches what a lost job left out.
-    from voorproef.downloads.services import essay_pdfs_missing
-    from voorproef.downloads.tasks import essay_pdf_refresh_task
-
-    for essay_id in essay_pdfs_missing():
-        essay_pdf_refresh_task.enqueue(essay_id)
-
-
-_PURGE_EVERY = 3600.0
-_last_purge = [float("-inf")]
-
-
-def _retention_purge() -> None:
-    from voorproef.privacy.services import retention_purge
-
-    if time.monotonic() - _last_purge[0] >= _PURGE_EVERY:
-        retention_purge()
-        _last_purge[0] = time.monotonic()
-
-
-_JOBS = [
-    ("scheduled publishing", _publish_scheduled),
-    ("mail sweep", _mail_sweep),
-    ("essay PDFs", _essay_pdfs),
-    ("retention purge", _retention_purge),
-]
 
 
 class Command(BaseCommand):
@@ -65,15 +26,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, interval: int, once: bool, **options: Any) -> None:
         stop = threading.Event()
+        last_run: dict[str, float] = {}
         if not once:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(sig, lambda *_: stop.set())
         while not stop.is_set():
-            for name, job in _JOBS:
+            for job in periodic_jobs():
+                if time.monotonic() - last_run.get(job.name, float("-inf")) < job.every:
+                    continue
                 try:
-                    job()
+                    job.run()
+                    last_run[job.name] = time.monotonic()
                 except Exception:
-                    logger.exception("%s failed; trying again in %s s", name, interval)
+                    logger.exception("%s failed; trying again in %s s", job.name, interval)
             if once:
                 break
             stop.wait(interval)
