@@ -131,9 +131,19 @@ def _postgres_fresh(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def _access_log_format() -> str:
+    """The shipped site's access log format and the maps it is made of (voorproef.conf, from
+    its first map to the cache path): the bench's nginx writes the same log as a real one."""
+    site = (ROOT / "deploy" / "nginx" / "voorproef.conf").read_text()
+    return site[site.index("map $remote_addr") : site.index("proxy_cache_path")]
+
+
 def _nginx_conf(work: Path, static_dir: Path, app_port: int, ports: dict[str, int]) -> Path:
     locations = (ROOT / "deploy" / "nginx" / "locations.conf").read_text()
     locations = locations.replace("/srv/voorproef/var/", f"{work.parent}/var/")
+    shipped_log = "/var/log/nginx/voorproef.access.log"
+    assert shipped_log in locations, "locations.conf no longer names its access log"
+    locations = locations.replace(shipped_log, str(work / "access.log"))
     (work / "locations.conf").write_text(locations)
     user = "user root root;" if os.geteuid() == 0 else ""
     conf = work / "nginx.conf"
@@ -143,6 +153,7 @@ events {{ worker_connections 1024; }}
 http {{
     include /etc/nginx/mime.types;
     access_log off;
+    {_access_log_format()}
     sendfile on; tcp_nopush on;
     client_body_temp_path {work}/body; proxy_temp_path {work}/proxy;
     fastcgi_temp_path {work}/fastcgi; uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
