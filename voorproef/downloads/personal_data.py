@@ -83,7 +83,7 @@ def _consents_erase(erasure: Erasure) -> None:
 
 
 def _newsletter_active(consents: list[Consent]) -> bool:
-    return any(c.purpose == Consent.Purpose.NEWSLETTER and c.withdrawn_at is None for c in consents)
+    return any(c.withdrawn_at is None for c in consents)
 
 
 def _newsletter_withdraw(consents: list[Consent], post: Mapping[str, str]) -> int:

@@ -115,10 +115,6 @@ class Consent(NotContent, models.Model):
         # neither exported nor erased with a reader's data.
         return gettext("consent #%(number)s") % {"number": self.pk}
 
-    @property
-    def active(self) -> bool:
-        return self.withdrawn_at is None
-
 
 def consents_relation() -> GenericRelation:
     """The consents given with a model's rows, as a field of that model: `request.consents`,
