@@ -335,8 +335,9 @@ def main() -> None:
                     result["stored"] = _count(env, model) - counts[0]
                     results.setdefault(f"{kind} POST", []).append(result)
 
-            # Mail: the queue the POSTs left first, then a batch without and one with the PDF.
-            _drain(sink, _count(env, "downloads.DownloadRequest"))
+            # Mail: the queue the POSTs left first (every mail, not only the downloads': a
+            # late one would count as the batch's), then a batch without and one with the PDF.
+            _outbox_wait(env)
             sent = sink.count
             _manage(env, code=_QUEUE_MAILS.format(count=MAILS))
             seconds = _drain(sink, sent + MAILS)
