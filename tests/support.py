@@ -59,14 +59,18 @@ def free_port() -> int:
 class Inbox:
     """An SMTP server on this machine that keeps every message it is handed."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, *, smtputf8: bool = False) -> None:
         self.messages: list[EmailMessage] = []
-        self.controller = Controller(self, hostname="127.0.0.1", port=port)
+        self.envelopes: list[Any] = []
+        self.controller = Controller(
+            self, hostname="127.0.0.1", port=port, enable_SMTPUTF8=smtputf8
+        )
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         self.messages.append(message)
+        self.envelopes.append(envelope)
         return "250 OK"
 
     def __enter__(self) -> Inbox:

@@ -235,6 +235,17 @@ def test_hostile_names_are_stored_and_shown_inert(client: Client, name: str) -> 
 
 
 @pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("Zoe\u0308 de Vries", "Zoë de Vries"), ("Jan\ufffe Jansen\uffff", "Jan Jansen")],
+)
+def test_a_name_is_stored_composed_and_without_non_characters(
+    client: Client, typed: str, stored: str
+) -> None:
+    assert _post(client, name=typed).status_code == 302
+    assert DownloadRequest.objects.get().name == stored
+
+
+@pytest.mark.parametrize(
     ("fields", "message"),
     [
         ({"name": ""}, "Vul je naam in."),
@@ -242,6 +253,9 @@ def test_hostile_names_are_stored_and_shown_inert(client: Client, name: str) -> 
         ({"name": "x" * 5000}, "Je naam mag hoogstens 100 tekens lang zijn."),
         ({"name": "Anna\u202egnoR"}, "Je naam bevat tekens die niet zijn toegestaan."),
         ({"name": "Anna\x00"}, "Je naam bevat tekens die niet zijn toegestaan."),
+        ({"name": "\u200b\ufeff\ufffe"}, "minstens één zichtbare letter of cijfer"),
+        ({"name": " \u200b \u0301 "}, "minstens één zichtbare letter of cijfer"),
+        ({"name": "\u0958" * 60}, "Je naam mag hoogstens 100 tekens lang zijn."),  # 120 in NFC
         ({"email": ""}, "Vul je e-mailadres in."),
         ({"email": "anna@"}, "Dit is geen geldig e-mailadres."),
         ({"email": "anna@@example.nl"}, "Dit is geen geldig e-mailadres."),

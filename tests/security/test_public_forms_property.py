@@ -145,14 +145,24 @@ def _stripped(raw: str, limit: int) -> str | None:
     return None if len(value) > limit or "\x00" in value else value
 
 
+def _noncharacter(ch: str) -> bool:
+    code = ord(ch)
+    return 0xFDD0 <= code <= 0xFDEF or code % 0x10000 in (0xFFFE, 0xFFFF) or 0xD800 <= code < 0xE000
+
+
 def name_expected(raw: str, limit: int) -> str | None:
+    """Non-characters dropped, NFC, spaces collapsed; refused with a control character or a
+    direction override, or when nothing in it shows (only spaces, format characters, marks)."""
     value = _stripped(raw, limit)
     if not value:
         return None
+    value = unicodedata.normalize("NFC", "".join(ch for ch in value if not _noncharacter(ch)))
     name = " ".join(value.split())
     if any(unicodedata.category(ch) == "Cc" or ch in BIDI_OVERRIDES for ch in name):
         return None
-    return name
+    if not any(unicodedata.category(ch)[0] in "LNPS" for ch in name):
+        return None
+    return name if len(name) <= limit else None
 
 
 def email_expected(raw: str, limit: int) -> str | None:

@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template.loader import render_to_string
+from django.db import DatabaseError, transaction
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from voorproef.core.models import SiteSettings
@@ -57,6 +58,13 @@ def _enqueue(mail_id: int, *, at: datetime | None = None) -> None:
     transaction.on_commit(lambda: task.enqueue(mail_id))
 
 
+def _render_plain(name: str, context: dict[str, Any]) -> str:
+    """A subject or a text body: plain text, so what a reader typed stays as typed
+    ("1'000", "<b>") instead of becoming HTML entities."""
+    template: Any = get_template(name)
+    return str(template.template.render(Context(context, autoescape=False)))
+
+
 def mail_queue(
     *,
     kind: str,
@@ -69,12 +77,12 @@ def mail_queue(
     """Render a mail from its templates (emails/<kind>-subject.txt, -body.txt, -body.html)
     and queue it; a worker sends it once the transaction commits."""
     context = {"SITE_URL": settings.SITE_URL, "site_name": settings.WAGTAIL_SITE_NAME, **context}
-    subject = " ".join(render_to_string(f"emails/{kind}-subject.txt", context).split())
+    subject = " ".join(_render_plain(f"emails/{kind}-subject.txt", context).split())
     mail = OutgoingMail.objects.create(
         kind=kind,
         to=to,
         subject=subject,
-        body_text=render_to_string(f"emails/{kind}-body.txt", context),
+        body_text=_render_plain(f"emails/{kind}-body.txt", context),
         body_html=render_to_string(f"emails/{kind}-body.html", context),
         reply_to=reply_to,
         headers=headers or {},
@@ -107,7 +115,7 @@ def _message(mail: OutgoingMail) -> EmailMultiAlternatives:
 
 
 def _permanent(error: Exception) -> bool:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
+    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPNotSupportedError):
         return True
     return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
@@ -129,8 +137,12 @@ def mail_send(*, mail_id: int) -> OutgoingMail | None:
     try:
         message = _message(mail)
         message.send()
-    except (smtplib.SMTPException, OSError) as error:
+    except (smtplib.SMTPException, OSError, DatabaseError) as error:
         _attempt_failed(mail, error)
+        return mail
+    except Exception as error:  # a mail that cannot be built now never can be
+        logger.exception("mail %s cannot be built or handed over", mail.pk)
+        _attempt_failed(mail, error, permanent=True)
         return mail
     mail.status = OutgoingMail.Status.SENT
     mail.sent_at = timezone.now()
@@ -140,10 +152,10 @@ def mail_send(*, mail_id: int) -> OutgoingMail | None:
     return mail
 
 
-def _attempt_failed(mail: OutgoingMail, error: Exception) -> None:
+def _attempt_failed(mail: OutgoingMail, error: Exception, *, permanent: bool = False) -> None:
     mail.last_error = f"{type(error).__name__}: {error}"[:2000]
     delays = settings.MAIL_RETRY_SECONDS
-    if _permanent(error) or mail.attempts > len(delays):
+    if permanent or _permanent(error) or mail.attempts > len(delays):
         mail.status = OutgoingMail.Status.FAILED
         logger.error(
             "mail %s failed for good after %s attempts: %s", mail.pk, mail.attempts, mail.last_error

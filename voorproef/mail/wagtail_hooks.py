@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
@@ -18,7 +23,8 @@ from .models import OutgoingMail
 from .services import mail_resend
 
 # Before any view asks for a policy: Wagtail would otherwise make a default one.
-register_permission_policy(OutgoingMail, NoAddingPolicy(OutgoingMail))
+_POLICY = NoAddingPolicy(OutgoingMail)
+register_permission_policy(OutgoingMail, _POLICY)
 
 
 class OutgoingMailViewSet(ModelViewSet):
@@ -76,3 +82,29 @@ def register_viewset() -> OutgoingMailViewSet:
 @hooks.register("register_admin_urls")
 def register_urls() -> list[object]:
     return [path("outgoing-mail/<int:pk>/resend/", resend, name="outgoing_mail_resend")]
+
+
+class FailedMailPanel(Component):
+    """On the dashboard while any mail of the last 30 days failed for good: which, and why."""
+
+    name = "failed_mail"
+    order = 90
+    template_name = "mail/admin/failed_panel.html"
+    SHOWN = 5
+
+    def __init__(self, failed: Any) -> None:
+        self.failed = failed
+
+    def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+        return {"total": self.failed.count(), "mails": self.failed[: self.SHOWN]}
+
+
+@hooks.register("construct_homepage_panels")
+def add_failed_mail(request: HttpRequest, panels: list[Component]) -> None:
+    if not _POLICY.user_has_any_permission(request.user, ["view", "change", "delete"]):
+        return
+    failed = OutgoingMail.objects.filter(
+        status=OutgoingMail.Status.FAILED, created_at__gte=timezone.now() - timedelta(days=30)
+    )
+    if failed.exists():
+        panels.append(FailedMailPanel(failed))
