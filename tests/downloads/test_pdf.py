@@ -61,3 +61,17 @@ def test_every_page_of_a_copy_names_its_reader(essay: EssayPage) -> None:
     for page in _text(copy):
         assert "PersoonlijkexemplaarvoorJan-WillemÖlçer" in page
     assert len(copy) <= 1.1 * len(base)
+
+
+def test_a_long_name_is_shortened_on_the_page_and_kept_whole_in_the_metadata(
+    essay: EssayPage,
+) -> None:
+    base = essay_pdf_base(essay)
+    assert base is not None
+    name = "W" * 100
+    copy = pdf_personal_copy(base=base, reader_name=name, title=essay.title)
+    for page in _text(copy):
+        assert f"Persoonlijkexemplaarvoor{'W' * 59}…" in page
+        assert "W" * 60 not in page
+    reader = PdfReader(io.BytesIO(copy))
+    assert reader.metadata is not None and reader.metadata.subject.endswith(name)

@@ -26,9 +26,11 @@ if TYPE_CHECKING:
 _OVERLAY_CSS = """
 @page { size: A4; margin: 0 }
 html, body { margin: 0 }
-p { position: absolute; left: 0; right: 0; bottom: 7mm; margin: 0; text-align: center;
-    font: 7pt "DejaVu Sans", sans-serif; color: #8a8a8a; letter-spacing: 0.02em }
+p { position: absolute; left: 22mm; right: 22mm; bottom: 7mm; margin: 0; text-align: center;
+    font: 7pt "DejaVu Sans", sans-serif; color: #8a8a8a; letter-spacing: 0.02em;
+    white-space: nowrap; overflow: hidden; text-overflow: ellipsis }
 """
+_STAMP_NAME_MAX = 60
 
 
 class PdfError(Exception):
@@ -88,12 +90,18 @@ def _overlay(line: str) -> pikepdf.Pdf:
     return pikepdf.open(io.BytesIO(HTML(string=markup).write_pdf()))
 
 
+def _shortened(name: str) -> str:
+    """A name for the one line at the foot of each page (the overlay's CSS cuts what is still
+    too wide for the page with an ellipsis too)."""
+    return name if len(name) <= _STAMP_NAME_MAX else name[: _STAMP_NAME_MAX - 1].rstrip() + "…"
+
+
 def pdf_personal_copy(*, base: bytes, reader_name: str, title: str) -> bytes:
     """Every page of `base` with a quiet line naming the reader, who is named in the metadata
     too."""
     line = _("Personal copy for %(name)s") % {"name": reader_name}
     pdf = pikepdf.open(io.BytesIO(base))
-    overlay = _overlay(line)
+    overlay = _overlay(_("Personal copy for %(name)s") % {"name": _shortened(reader_name)})
     stamp = pdf.copy_foreign(overlay.pages[0].as_form_xobject())
     for page in pdf.pages:
         page.add_overlay(stamp, pikepdf.Rectangle(*page.mediabox))
