@@ -7,10 +7,12 @@ import io
 
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 
 from tests.comments.helpers import approved
 from tests.downloads.helpers import requested
 from voorproef.essays.models import EssayPage
+from voorproef.mail.models import OutgoingMail
 from voorproef.privacy.services import holdings_csv, holdings_find
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +49,27 @@ def test_the_readers_own_csv_keeps_formulas_as_text(essay: EssayPage) -> None:
         )
     )
     assert rows[0]["naam"] == "'" + FORMULA
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/download_requests/?export=xlsx",
+        "/admin/snippets/comments/comment/?export=xlsx",
+        "/admin/outgoing_mail/?export=xlsx",
+    ],
+)
+def test_text_xml_cannot_hold_is_replaced_visibly_in_xlsx(
+    editor_client: Client, essay: EssayPage, url: str
+) -> None:
+    # Stored before names were cleaned of non-characters, or typed into a comment.
+    requested(essay, name="Anna\ufffe\x0b")
+    approved(essay, name="Bert\uffff", email="bert@example.nl", text="Zie \ufffe hier.")
+    OutgoingMail.objects.create(kind="download", to="a@example.nl", subject="Voor Anna\ufffe")
+    response = editor_client.get(url)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet is not None
+    cells = {str(cell.value) for row in sheet.iter_rows() for cell in row}
+    assert cells & {"Anna\ufffd\ufffd", "Bert\ufffd", "Voor Anna\ufffd"}
+    assert not any("\ufffe" in cell or "\uffff" in cell for cell in cells)
