@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import Page
+from playwright.sync_api import Dialog, Page
 
 from tests.browser.conftest import Reader
 from tests.comments.helpers import approved
@@ -44,6 +44,18 @@ root => [...root.querySelectorAll("*")].flatMap(el => {
 """
 
 
+def _dialogs(page: Page) -> list[str]:
+    """Every dialog the page opens (none may), dismissed."""
+    opened: list[str] = []
+
+    def dismiss(dialog: Dialog) -> None:
+        opened.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    return opened
+
+
 def _clean(page: Page, selector: str) -> None:
     assert page.evaluate("window.__ran") == []
     for root in page.locator(selector).all():
@@ -75,8 +87,7 @@ def published(essay: EssayPage) -> None:
 def test_nothing_readers_typed_runs_on_the_essay(
     reader: Reader, published: None, essay: EssayPage
 ) -> None:
-    dialogs: list[Any] = []
-    reader.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    dialogs = _dialogs(reader.page)
     reader.context.add_init_script(_TRAPS)
     shown = {"ol.comment-list": "", "section.experiences": ""}
     comments = 0
@@ -105,8 +116,7 @@ def test_nothing_readers_typed_runs_in_the_editors_lists(
     reader.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": str(live_server)}]
     )
-    dialogs: list[Any] = []
-    reader.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    dialogs = _dialogs(reader.page)
     reader.context.add_init_script(_TRAPS)
     for url in (
         "/admin/snippets/comments/comment/?per_page=500",

