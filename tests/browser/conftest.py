@@ -87,3 +87,20 @@ def phone_reader(browser: Browser, live_server: object) -> Iterator[Reader]:
     reader = Reader(browser, str(live_server), PHONE)
     yield reader
     reader.context.close()
+
+
+@pytest.fixture
+def editor_reader(browser: Browser, live_server: object) -> Iterator[Reader]:
+    """An editor's browser, signed in to the admin (in Dutch)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    editor = get_user_model().objects.create_superuser("redactie", "redactie@example.nl", "pw")
+    client = Client()
+    client.force_login(editor)
+    reader = Reader(browser, str(live_server), DESKTOP)
+    reader.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": str(live_server)}]
+    )
+    yield reader
+    reader.context.close()

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-import csv
 import io
 import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
 
+from tests.support import export_rows
+from voorproef.downloads.models import DownloadRequest
 from voorproef.essays.models import EssayPage
 from voorproef.mail.models import OutgoingMail
 
@@ -33,8 +36,7 @@ def test_editors_see_requests_per_essay_and_export_them(
 
     export = editor_client.get("/admin/download_requests/?export=csv")
     assert export["Content-Type"].startswith("text/csv")
-    body = b"".join(export.streaming_content).decode()  # type: ignore[attr-defined]
-    rows = list(csv.reader(io.StringIO(body)))
+    rows = export_rows(export)
     emails = {row[3] for row in rows[1:]}
     assert emails == {"anna@example.nl", "bert@example.nl"}
     assert editor_client.get("/admin/download_requests/?export=xlsx").status_code == 200
@@ -67,3 +69,29 @@ def test_the_outbox_shows_a_mail_as_sent_but_not_the_readers_personal_link(
     assert "Anna" in page
     assert "/download/[key]/" in page
     assert key.group(1) not in page  # whoever has it downloads her copy
+
+
+def test_the_lead_export_opens_in_a_dutch_excel_with_local_times(
+    client: Client, editor_client: Client
+) -> None:
+    _post(client, name="Anna", email="anna@example.nl", newsletter="on")
+    _post(client, name="Bert", email="bert@example.nl")
+    anna = DownloadRequest.objects.get(reader__email="anna@example.nl")
+    local = timezone.localtime(anna.created_at).replace(microsecond=0, tzinfo=None)
+
+    csv_response = editor_client.get("/admin/download_requests/?export=csv")
+    assert csv_response["Content-Type"] == "text/csv; charset=utf-8"
+    header, *rows = export_rows(csv_response)  # BOM and semicolons checked there
+    assert "Nieuwsbrief" in header
+    by_name = {row[header.index("Naam")]: row for row in rows}
+    assert by_name["Anna"][header.index("Nieuwsbrief")] == "ja, nog niet bevestigd"
+    assert by_name["Bert"][header.index("Nieuwsbrief")] == "nee"
+    assert by_name["Anna"][header.index("Aangevraagd")] == local.isoformat(sep=" ")
+
+    xlsx = editor_client.get("/admin/download_requests/?export=xlsx")
+    data = b"".join(xlsx.streaming_content)  # type: ignore[attr-defined]
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    column = values[0].index("Aangevraagd")
+    assert local in [row[column] for row in values[1:]]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from tests.support import export_rows
 from voorproef.essays.models import EssayPage
 from voorproef.inbox import services
 from voorproef.inbox.models import MessageReply, ReaderMessage
@@ -62,7 +61,8 @@ def test_the_inbox_lists_filters_searches_and_exports(
     assert "Sanne Visser" in found and "Joost Bakker" not in found
 
     export = editor_client.get("/admin/inbox/?export=csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))  # type: ignore[attr-defined]
+    header, *values = export_rows(export)
+    rows = [dict(zip(header, row, strict=True)) for row in values]
     assert {row["Naam"] for row in rows} == {"Sanne Visser", "Joost Bakker"}
     assert any("De raad stuurde op alles." in row["Ervaring"] for row in rows)
 

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from tests.comments.helpers import approved
 from tests.downloads.helpers import requested
+from tests.support import export_rows
 from voorproef.essays.models import EssayPage
 from voorproef.mail.models import OutgoingMail
 from voorproef.privacy.services import holdings_csv, holdings_find
@@ -27,8 +28,7 @@ def _body(response: Any) -> bytes:
 
 
 def _rows(response: object) -> list[list[str]]:
-    body = _body(response).decode()
-    return list(csv.reader(io.StringIO(body)))
+    return export_rows(response)
 
 
 def test_admin_csv_exports_keep_formulas_as_text(editor_client: Client, essay: EssayPage) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict
 
-from csp.constants import HEADER
+from csp.constants import HEADER, SELF
 from csp.middleware import CSPMiddleware as _CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
@@ -32,6 +32,12 @@ class CSPMiddleware(_CSPMiddleware):
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
         policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+        if policy and getattr(request, "is_preview", False) and HEADER not in response:
+            # Wagtail runs a draft through the middlewares at the page's own address and shows
+            # it in a frame of the editor: that page, and only that one, may be framed by the
+            # site itself.
+            response[HEADER] = build_policy(replace={"frame-ancestors": SELF})
+            return response
         if (
             settings.DEBUG
             or not policy

@@ -109,6 +109,17 @@ class DownloadRequest(NotContent, models.Model):
     def email(self) -> str:
         return self.reader.email
 
+    @admin.display(description=_("newsletter"))
+    def newsletter(self) -> str:
+        """Whether the reader asked for the newsletter with this request, as editors read it
+        (the consents are prefetched in the admin's lists)."""
+        consent = next(iter(self.consents.all()), None)
+        if consent is None:
+            return gettext("no")
+        if consent.withdrawn_at:
+            return gettext("withdrawn")
+        return gettext("yes") if consent.confirmed_at else gettext("yes, not yet confirmed")
+
     @property
     def expired(self) -> bool:
         return timezone.now() >= self.expires_at

@@ -81,6 +81,27 @@ def essay_pdf_refresh(*, essay: FeaturePage) -> EssayPdf | None:
     return pdf
 
 
+def essay_pdf_for_editors(page: FeaturePage) -> bytes:
+    """The PDF of the page's newest revision, draft or live, as readers would get it (without a
+    reader's name): the stored one when that revision is live, else made now. Nothing is
+    recorded: looking is not a download."""
+    draft = page.get_latest_revision_as_object()
+    if draft.pdf_document_id:
+        with draft.pdf_document.file.open("rb") as f:
+            return bytes(f.read())
+    stored = EssayPdf.objects.filter(essay_id=page.pk).first()
+    if (
+        stored is not None
+        and stored.file
+        and page.live
+        and not page.has_unpublished_changes
+        and stored.revision_id == page.live_revision_id
+    ):
+        with stored.file.open("rb") as f:
+            return bytes(f.read())
+    return essay_pdf_render(draft)
+
+
 def download_request_create(
     *,
     essay: FeaturePage,

@@ -3,21 +3,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.models import Revision
+from wagtail.admin.widgets import Button
+from wagtail.models import Page, Revision
 from wagtail.permissions import register_permission_policy
 
+from voorproef.core.http import private
 from voorproef.core.permissions import NoAddingPolicy
 from voorproef.core.spreadsheets import SafeExportIndexView
 
 from .models import DownloadRequest
 from .pages import gate_page_models
+from .services import essay_pdf_for_editors
 
 # Before any view asks for a policy: Wagtail would otherwise make a default one.
 register_permission_policy(DownloadRequest, NoAddingPolicy(DownloadRequest))
@@ -38,6 +44,7 @@ class DownloadRequestViewSet(ModelViewSet):
         "mode",
         "created_at",
         "confirmed_at",
+        "newsletter",
         "download_count",
     ]
     list_filter = ["essay", "mode", "created_at", "confirmed_at", "consents__purpose"]
@@ -49,6 +56,7 @@ class DownloadRequestViewSet(ModelViewSet):
         "email",
         "mode",
         "confirmed_at",
+        "newsletter",
         "download_count",
         "last_download_at",
         "ip_network",
@@ -58,7 +66,9 @@ class DownloadRequestViewSet(ModelViewSet):
     exclude_form_fields: list[str] = []
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return DownloadRequest.objects.select_related("essay", "reader")
+        return DownloadRequest.objects.select_related("essay", "reader").prefetch_related(
+            "consents"
+        )
 
 
 @hooks.register("register_admin_viewset")
@@ -118,3 +128,54 @@ def keep_essay_pdfs_private(document: Any, request: HttpRequest) -> None:
         request.user.is_authenticated and request.user.has_perm("wagtailadmin.access_admin")
     ) and _essay_pdf(document):
         raise Http404
+
+
+def _editable_gate_page(request: HttpRequest, page_id: int) -> Any:
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not isinstance(page, tuple(gate_page_models())):
+        raise Http404
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    return page
+
+
+def essay_pdf_view(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The PDF of the essay's newest revision, for an editor to read before publishing (or
+    after): shown in the browser, not counted, not stamped with a name."""
+    page = _editable_gate_page(request, page_id)
+    response = HttpResponse(essay_pdf_for_editors(page), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{page.slug}.pdf"'
+    return private(response)
+
+
+@hooks.register("register_admin_urls")
+def register_pdf_url() -> list[Any]:
+    return [path("essays/<int:page_id>/pdf/", essay_pdf_view, name="essay_pdf_for_editors")]
+
+
+def _pdf_button(page: Any, user: Any, priority: int) -> list[Button]:
+    if not isinstance(page.specific_deferred, tuple(gate_page_models())):
+        return []
+    if not page.permissions_for_user(user).can_edit():
+        return []
+    return [
+        Button(
+            _("View PDF"),
+            reverse("essay_pdf_for_editors", args=[page.pk]),
+            icon_name="doc-full",
+            attrs={"target": "_blank", "rel": "noopener"},
+            priority=priority,
+        )
+    ]
+
+
+@hooks.register("register_page_header_buttons")
+def essay_pdf_header_button(
+    page: Any, user: Any, view_name: str, next_url: str | None = None
+) -> list[Button]:
+    return _pdf_button(page, user, priority=40)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def essay_pdf_listing_button(page: Any, user: Any, next_url: str | None = None) -> list[Button]:
+    return _pdf_button(page, user, priority=40)

@@ -18,6 +18,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -148,8 +149,7 @@ class DataRequestViewSet(ModelViewSet):
     model = DataRequest
     icon = "lock"
     menu_label = gettext_lazy("Data requests")
-    add_to_admin_menu = True
-    menu_order = 260
+    menu_order = 10
     index_view_class = DataRequestIndexView
     inspect_view_enabled = True
     list_display = [
@@ -174,7 +174,7 @@ class ConsentWordingViewSet(ModelViewSet):
     model = ConsentWording
     icon = "doc-full"
     menu_label = gettext_lazy("Consent texts")
-    add_to_admin_menu = False
+    menu_order = 30
     inspect_view_enabled = True
     list_display = ["purpose", "version", "first_shown_at", "text"]
     list_filter = ["purpose"]
@@ -186,7 +186,7 @@ class ConsentViewSet(ModelViewSet):
     model = Consent
     icon = "tick-inverse"
     menu_label = gettext_lazy("Consents")
-    add_to_admin_menu = False
+    menu_order = 20
     inspect_view_enabled = True
     list_display = ["email", "purpose", "given_at", "confirmed_at", "withdrawn_at", "source"]
     list_filter = ["purpose", "confirmed_at", "withdrawn_at"]
@@ -204,13 +204,22 @@ class ConsentViewSet(ModelViewSet):
     form_fields = ["withdrawn_at"]
 
 
-@hooks.register("register_admin_viewset")
-def register_viewsets() -> list[ModelViewSet]:
-    return [
+class PrivacyGroup(ViewSetGroup):
+    """One menu for what the law asks of the editors: requests, consents and their wording."""
+
+    menu_label = gettext_lazy("Privacy")
+    menu_icon = "lock"
+    menu_order = 260
+    items = (
         DataRequestViewSet("data_requests"),
-        ConsentWordingViewSet("consent_texts"),
         ConsentViewSet("consents"),
-    ]
+        ConsentWordingViewSet("consent_texts"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets() -> PrivacyGroup:
+    return PrivacyGroup()
 
 
 @hooks.register("register_settings_menu_item")
