@@ -173,3 +173,68 @@ def test_editors_cannot_add_a_comment_by_hand(editor_client: Client) -> None:
     listing = editor_client.get("/admin/snippets/comments/comment/").content.decode()
     assert "Reactie toevoegen" not in listing
     assert editor_client.get("/admin/snippets/comments/comment/add/").status_code != 200
+
+
+def test_a_comment_is_approved_with_one_click_from_the_list(
+    editor_client: Client, essay: EssayPage, client: Client, committed: Any
+) -> None:
+    held = approved(
+        essay, status=Comment.Status.PENDING, text="Wacht op mij.", reason="eerste reactie"
+    )
+    listing = editor_client.get("/admin/snippets/comments/comment/?status=pending")
+    html = listing.content.decode()
+    assert f'action="/admin/comments/{held.pk}/moderate/"' in html
+    assert "Goedkeuren: reactie van Joost Bakker" in html
+    back = "/admin/snippets/comments/comment/?status=pending"
+    with committed():
+        response = editor_client.post(
+            f"/admin/comments/{held.pk}/moderate/", {"status": "approved", "next": back}
+        )
+    assert response.status_code == 302 and response["Location"] == back
+    assert Comment.objects.get(pk=held.pk).status == "approved"
+    assert "Wacht op mij." in client.get(ESSAY).content.decode()
+    after = editor_client.get(back)
+    assert "De reactie van Joost Bakker is nu: goedgekeurd." in after.content.decode()
+    # Approved, the hold reason is history: the list no longer shows it.
+    everything = editor_client.get("/admin/snippets/comments/comment/").content.decode()
+    assert "eerste reactie" not in everything
+
+
+def test_one_click_moderation_goes_back_only_within_the_admin(
+    editor_client: Client, essay: EssayPage, client: Client
+) -> None:
+    held = approved(essay, status=Comment.Status.PENDING, text="Wacht.")
+    url = f"/admin/comments/{held.pk}/moderate/"
+    response = editor_client.post(url, {"status": "spam", "next": "https://evil.example/"})
+    assert response["Location"] == "/admin/snippets/comments/comment/"
+    assert Comment.objects.get(pk=held.pk).status == "spam"
+    assert editor_client.post(url, {"status": "gone"}).status_code == 400
+    assert client.post(url, {"status": "approved"}).status_code == 302  # to the login
+    assert Comment.objects.get(pk=held.pk).status == "spam"
+
+
+def test_bulk_actions_name_the_comments_and_the_edit_screen_shows_the_context(
+    editor_client: Client, essay: EssayPage
+) -> None:
+    parent = approved(essay, text="Het begin van het gesprek.", name="Anna")
+    held = approved(
+        essay,
+        status=Comment.Status.PENDING,
+        text="Een antwoord met een link.",
+        reason="bevat een link",
+        parent=parent,
+        email="joost@example.nl",
+    )
+    url = f"/admin/bulk/comments/comment/approve/?id={held.pk}&next=/admin/"
+    confirm = editor_client.get(url).content.decode()
+    assert "Joost Bakker" in confirm and "Een antwoord met een link." in confirm
+    assert "reactie #" not in confirm
+    edit = editor_client.get(f"/admin/snippets/comments/comment/edit/{held.pk}/").content.decode()
+    for shown in (
+        "Nieuw Publiek Werken",
+        "joost@example.nl",
+        "bevat een link",
+        "Antwoord op Anna",
+        "Het begin van het gesprek.",
+    ):
+        assert shown in edit, shown

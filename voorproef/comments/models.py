@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import admin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -166,6 +167,11 @@ class Comment(NotContent, models.Model):
     @property
     def summary(self) -> str:
         return f"{self.name}: {Truncator(self.text).chars(60)}"
+
+    @admin.display(description=_("why held"))
+    def hold_reason(self) -> str:
+        """Why the checks held the comment, while that matters: not once it is approved."""
+        return "" if self.status == self.Status.APPROVED else self.reason
 
     @property
     def status_loaded(self) -> str | None:

@@ -2,12 +2,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from django.urls import reverse
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, Panel
 from wagtail.admin.site_summary import SummaryItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.permissions import register_permission_policy
@@ -22,7 +28,47 @@ from . import services
 from .models import Comment
 
 # Before any view asks for a policy: Wagtail would otherwise make a default one.
-register_permission_policy(Comment, NoAddingPolicy(Comment))
+_POLICY = NoAddingPolicy(Comment)
+register_permission_policy(Comment, _POLICY)
+
+_ACTIONS = [
+    (Comment.Status.APPROVED, _("Approve")),
+    (Comment.Status.SPAM, _("Spam")),
+    (Comment.Status.TRASH, _("Trash")),
+]
+
+
+class ModerationColumn(Column):
+    """One click per comment, as in WordPress: the states it can be moved to, as buttons."""
+
+    cell_template_name = "comments/admin/moderation_cell.html"
+
+    def get_cell_context_data(self, instance: Comment, parent_context: Any) -> dict[str, Any]:
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        context["actions"] = [
+            (status, label) for status, label in _ACTIONS if status != instance.status
+        ]
+        context["next"] = request.get_full_path() if request else ""
+        if request is not None:  # a cell is rendered without the request's context
+            context["csrf_token"] = get_token(request)
+        return context
+
+
+class CommentContextPanel(Panel):
+    """On the edit screen: where the comment stands, who wrote it, when, why it was held, and
+    the thread around it."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "comments/admin/context_panel.html"
+
+        def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+            context = super().get_context_data(parent_context)
+            comment = self.instance
+            context["comment"] = comment
+            context["parent"] = comment.parent
+            context["replies"] = list(comment.replies.order_by("created_at"))
+            return context
 
 
 class CommentViewSet(SnippetViewSet):
@@ -45,8 +91,9 @@ class CommentViewSet(SnippetViewSet):
         ),
         "essay",
         Column("status", label=_("Status"), accessor="get_status_display"),
-        "reason",
+        "hold_reason",
         "created_at",
+        ModerationColumn("moderate", label=_("Moderate")),
     ]
     list_filter = ["status", "essay", "created_at"]
     search_fields = ["name", "email", "url", "text"]
@@ -64,6 +111,7 @@ class CommentViewSet(SnippetViewSet):
     ]
     export_filename = "comments"
     panels = [
+        CommentContextPanel(heading=_("About this comment")),
         FieldPanel("status"),
         FieldPanel("name"),
         FieldPanel("url"),
@@ -75,6 +123,31 @@ class CommentViewSet(SnippetViewSet):
 
 
 register_snippet(CommentViewSet)
+
+
+@require_POST
+def moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment, pk=pk)
+    if not _POLICY.user_has_permission_for_instance(request.user, "change", comment):
+        raise PermissionDenied
+    status = request.POST.get("status", "")
+    if status not in Comment.Status.values:
+        return HttpResponseBadRequest()
+    services.comment_moderate(comment=comment, status=status)
+    messages.success(
+        request,
+        _("The comment by %(name)s is now: %(status)s.")
+        % {"name": comment.name, "status": Comment.Status(status).label},
+    )
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = reverse("wagtailsnippets_comments_comment:list")
+    return redirect(next_url)
+
+
+@hooks.register("register_admin_urls")
+def register_moderation_url() -> list[Any]:
+    return [path("comments/<int:pk>/moderate/", moderate, name="comment_moderate")]
 
 
 class _StatusBulkAction(SnippetBulkAction):
