@@ -46,3 +46,63 @@ def test_an_editor_approves_a_comment_with_one_click(
     assert "De reactie van Joost Bakker is nu: goedgekeurd." in page.content()
     held.refresh_from_db()
     assert held.status == "approved"
+
+
+# The width of the widest word in each cell against the cell's own width.
+_SQUEEZED = """
+() => [...document.querySelectorAll("table.vp-cards tbody td")].flatMap(cell => {
+  const style = getComputedStyle(cell);
+  const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.data.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const rects = [...range.getClientRects()];
+      const width = Math.max(...rects.map(r => r.width), 0);
+      if (rects.length > 1 || width > room + 1) found.push(match[0] + " " + width + ">" + room);
+    }
+  }
+  return found;
+})
+"""
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/admin/snippets/comments/comment/", "admin-comments-phone"),
+        ("/admin/download_requests/", "admin-leads-phone"),
+        ("/admin/inbox/", "admin-inbox-phone"),
+    ],
+)
+def test_the_lists_read_on_a_phone(
+    editor_reader: Reader, essay: EssayPage, url: str, name: str
+) -> None:
+    from tests.comments.helpers import approved
+    from tests.downloads.helpers import requested
+    from voorproef.comments.models import Comment
+    from voorproef.inbox.models import ReaderMessage
+
+    approved(
+        essay,
+        status=Comment.Status.PENDING,
+        text="Herkenbaar: bij ons in de gemeente werkte het precies zo, tot de verkiezingen.",
+        name="Joost Bakker",
+        reason="eerste reactie van dit adres",
+    )
+    requested(essay, name="Anna de Vries")
+    ReaderMessage.objects.create(
+        essay=essay,
+        name="Sanne Visser",
+        email="sanne@example.nl",
+        organisation="Gemeente Utrecht",
+        text="Wij hebben de raad vanaf het begin laten meedenken.",
+    )
+    editor_reader.page.set_viewport_size({"width": 390, "height": 844})
+    editor_reader.page.goto(url)
+    assert editor_reader.page.locator("table.vp-cards tbody tr").count() >= 1
+    assert editor_reader.page.evaluate(_SQUEEZED) == []
+    editor_reader.screenshot(name)

@@ -95,8 +95,8 @@ class _SafeExportMixin:
 
 
 class SafeExportIndexView(_SafeExportMixin, IndexView):
-    pass
+    table_classname = "vp-cards"  # cards on a phone: core/static/core/css/admin.css
 
 
 class SafeExportSnippetIndexView(_SafeExportMixin, SnippetIndexView):
-    pass
+    table_classname = "vp-cards"
