@@ -378,6 +378,7 @@ LOGIN_LOCK_SECONDS = env_int("LOGIN_LOCK_SECONDS", 900)
 PAGE_PASSWORD_TRIES_PER_HOUR = env_int("PAGE_PASSWORD_TRIES_PER_HOUR", 20)
 # Password reset: mailed through the outbox, a few times a day at most; its link works for two
 # hours, once.
+WAGTAILADMIN_USER_LOGIN_FORM = "voorproef.core.auth.LoginForm"
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "voorproef.mail.password_reset.QueuedPasswordResetForm"  # noqa: S105
 PASSWORD_RESET_TIMEOUT = 2 * 3600
 PASSWORD_RESETS_PER_IP_PER_HOUR = 5

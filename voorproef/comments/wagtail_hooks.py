@@ -21,6 +21,7 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from voorproef.core.inspect import PlainSnippetInspectView
 from voorproef.core.permissions import NoAddingPolicy
 from voorproef.core.spreadsheets import SafeExportSnippetIndexView
 
@@ -82,6 +83,22 @@ class CommentViewSet(SnippetViewSet):
     add_to_admin_menu = True
     menu_order = 230
     inspect_view_enabled = True
+    inspect_view_class = PlainSnippetInspectView
+    inspect_view_fields = [
+        "essay",
+        "parent",
+        "name",
+        "email",
+        "url",
+        "text",
+        "status",
+        "reason",
+        "created_at",
+        "edited_at",
+        "status_changed_at",
+        "ip_network",
+        "user_agent",
+    ]
     list_display = [
         TitleColumn(
             "text",

@@ -25,6 +25,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models.signals import pre_save
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from .ip import client_limit_unit
 from .keys import keyed_digest
@@ -147,3 +149,12 @@ class ThrottledModelBackend(ModelBackend):
             logger.warning("sign-in refused: too many failures")
             raise PermissionDenied  # Django then reports a failed login, as for a wrong password
         return user
+
+
+class LoginForm(WagtailLoginForm):
+    """Wagtail's sign-in form, with its password field labelled in the admin's language
+    (Wagtail leaves it to Django, which names it after the field: "Password")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Password")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from voorproef.core.personal_data import personal_data_register
 from voorproef.core.scheduling import periodic_job
+from voorproef.mail.kinds import mail_kind_register
 
 
 class DownloadsConfig(AppConfig):
@@ -24,3 +25,5 @@ class DownloadsConfig(AppConfig):
         personal_data_register(personal_data.CONSENTS)
         signal_handlers.connect()
         periodic_job("essay PDFs", essay_pdfs_queue_missing)
+        mail_kind_register("download", _("download link"))
+        mail_kind_register("download-confirm", _("address confirmation"))

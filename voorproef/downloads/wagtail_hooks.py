@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
@@ -11,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
@@ -18,6 +21,7 @@ from wagtail.models import Page, Revision
 from wagtail.permissions import register_permission_policy
 
 from voorproef.core.http import private
+from voorproef.core.inspect import PlainInspectView
 from voorproef.core.permissions import NoAddingPolicy
 from voorproef.core.spreadsheets import SafeExportIndexView
 
@@ -29,8 +33,28 @@ from .services import essay_pdf_for_editors
 register_permission_policy(DownloadRequest, NoAddingPolicy(DownloadRequest))
 
 
+class DownloadRequestFilterSet(WagtailFilterSet):
+    newsletter = django_filters.BooleanFilter(
+        label=_("newsletter"), method="newsletter_filter", widget=forms.NullBooleanSelect
+    )
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("requested"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = DownloadRequest
+        fields = ["essay", "mode", "created_at", "newsletter"]
+
+    def newsletter_filter(self, queryset: Any, name: str, value: bool | None) -> Any:
+        if value is None:
+            return queryset
+        asked = queryset.filter(consents__purpose="newsletter")
+        return asked if value else queryset.exclude(pk__in=asked.values("pk"))
+
+
 class DownloadRequestViewSet(ModelViewSet):
     index_view_class = SafeExportIndexView
+    inspect_view_class = PlainInspectView
     model = DownloadRequest
     icon = "download"
     menu_label = _("Download requests")
@@ -47,7 +71,7 @@ class DownloadRequestViewSet(ModelViewSet):
         "newsletter",
         "download_count",
     ]
-    list_filter = ["essay", "mode", "created_at", "confirmed_at", "consents__purpose"]
+    filterset_class = DownloadRequestFilterSet
     search_fields = ["name", "reader__email"]
     list_export = [
         "created_at",

@@ -4,6 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from voorproef.core.personal_data import personal_data_register
+from voorproef.mail.kinds import mail_kind_register
 
 
 class InboxConfig(AppConfig):
@@ -16,3 +17,5 @@ class InboxConfig(AppConfig):
 
         personal_data_register(personal_data.MESSAGES)
         signal_handlers.connect()
+        mail_kind_register("inbox-new", _("reader's message"))
+        mail_kind_register("inbox-reply", _("reply to a reader"))

@@ -12,10 +12,10 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.site_summary import SummaryItem
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from voorproef.core.inspect import PlainInspectView, yes_no
 from voorproef.core.permissions import NoAddingPolicy
 from voorproef.core.spreadsheets import SafeExportIndexView
 
@@ -27,7 +27,7 @@ from .models import ReaderMessage
 register_permission_policy(ReaderMessage, NoAddingPolicy(ReaderMessage))
 
 
-class MessageView(InspectView):
+class MessageView(PlainInspectView):
     """One message as an editor reads it: opening it marks it read; the thread, a reply form
     and the archive button sit below it."""
 
@@ -85,7 +85,9 @@ class ReaderMessageViewSet(ModelViewSet):
         "essay",
         Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
         Column("consent", label=gettext_lazy("Publication"), accessor="get_consent_display"),
-        "published",
+        Column(
+            "published", label=gettext_lazy("Published on the essay"), accessor=yes_no("published")
+        ),
         "created_at",
     ]
     list_filter = ["status", "essay", "consent", "published", "created_at"]

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from voorproef.core.keys import mask_text
 from voorproef.core.models import NotContent
 
+from .kinds import mail_kind_label
+
 
 class OutgoingMail(NotContent, models.Model):
     """One mail to one address, kept so it is never lost and never sent twice."""
@@ -56,6 +58,10 @@ class OutgoingMail(NotContent, models.Model):
         # Impersonal: Wagtail's action log keeps this text as the row's label, and the log is
         # neither exported nor erased with a reader's data.
         return gettext("mail #%(number)s") % {"number": self.pk}
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self) -> str:
+        return mail_kind_label(self.kind)
 
     @admin.display(description=_("text"))
     def text_without_keys(self) -> str:

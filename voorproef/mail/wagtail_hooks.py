@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import django_filters
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -12,13 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from voorproef.core.inspect import PlainInspectView
 from voorproef.core.permissions import NoAddingPolicy
 from voorproef.core.spreadsheets import SafeExportIndexView
 
+from .kinds import mail_kind_choices
 from .models import OutgoingMail
 from .services import mail_resend
 
@@ -27,20 +31,35 @@ _POLICY = NoAddingPolicy(OutgoingMail)
 register_permission_policy(OutgoingMail, _POLICY)
 
 
+class OutgoingMailFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("status"), choices=OutgoingMail.Status.choices
+    )
+    kind = django_filters.ChoiceFilter(label=gettext_lazy("kind"), choices=mail_kind_choices)
+    created_at = django_filters.DateFromToRangeFilter(
+        label=gettext_lazy("created"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = OutgoingMail
+        fields = ["status", "kind", "created_at"]
+
+
 class OutgoingMailViewSet(ModelViewSet):
     index_view_class = SafeExportIndexView
+    inspect_view_class = PlainInspectView
     model = OutgoingMail
     icon = "mail"
     menu_label = gettext_lazy("Outgoing mail")
     add_to_admin_menu = True
     menu_order = 260
     inspect_view_enabled = True
-    list_display = ["subject", "to", "kind", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", "kind", "created_at"]
+    list_display = ["subject", "to", "kind_label", "status", "attempts", "created_at", "sent_at"]
+    filterset_class = OutgoingMailFilterSet
     search_fields = ["to", "subject"]
     list_export = [
         "created_at",
-        "kind",
+        "kind_label",
         "to",
         "subject",
         "status",
@@ -50,7 +69,7 @@ class OutgoingMailViewSet(ModelViewSet):
         "message_id",
     ]
     inspect_view_fields = [
-        "kind",
+        "kind_label",
         "to",
         "subject",
         "status",

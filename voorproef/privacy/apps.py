@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from voorproef.core.personal_data import retention_rule_register
 from voorproef.core.scheduling import periodic_job
+from voorproef.mail.kinds import mail_kind_register
 
 
 class PrivacyConfig(AppConfig):
@@ -20,3 +21,4 @@ class PrivacyConfig(AppConfig):
         retention_rule_register("access_links_deleted", access_links_delete)
         retention_rule_register("access_mails_deleted", access_mails_delete)
         periodic_job("retention purge", retention_purge, every=3600)
+        mail_kind_register("privacy-access", _("link to Mijn gegevens"))

@@ -4,6 +4,7 @@ import calendar
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -76,6 +77,14 @@ class ConsentWording(models.Model):
         return f"{self.get_purpose_display()} v{self.version}"
 
 
+# The forms a consent can be given in, as `source` names them ("download form: <essay>").
+_SOURCE_FORMS = {
+    "download form": _("download form"),
+    "comment form": _("comment form"),
+    "message form": _("message form"),
+}
+
+
 class Consent(NotContent, models.Model):
     """A reader's consent, whatever it is for: the exact words they agreed to, when, where,
     and when they took it back. `subject` is the row it came with (a download request, a
@@ -114,6 +123,13 @@ class Consent(NotContent, models.Model):
         # Impersonal: Wagtail's action log keeps this text as the row's label, and the log is
         # neither exported nor erased with a reader's data.
         return gettext("consent #%(number)s") % {"number": self.pk}
+
+    @admin.display(description=_("source"), ordering="source")
+    def source_label(self) -> str:
+        """Where it was given, as editors read it: "Downloadformulier: nieuw-publiek-werken"."""
+        form, _sep, slug = self.source.partition(": ")
+        label = _SOURCE_FORMS.get(form)
+        return f"{label}: {slug}" if label is not None else self.source
 
 
 def consents_relation() -> GenericRelation:

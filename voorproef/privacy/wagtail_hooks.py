@@ -25,6 +25,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from voorproef.core.http import private
+from voorproef.core.inspect import PlainInspectView
 from voorproef.core.permissions import NoAddingPolicy
 from voorproef.core.spreadsheets import SafeExportIndexView
 
@@ -152,6 +153,7 @@ class DataRequestViewSet(ModelViewSet):
     menu_order = 10
     index_view_class = DataRequestIndexView
     inspect_view_enabled = True
+    inspect_view_class = PlainInspectView
     list_display = [
         "received_at",
         Column("kind", label=gettext_lazy("Request"), accessor="get_kind_display"),
@@ -176,6 +178,7 @@ class ConsentWordingViewSet(ModelViewSet):
     menu_label = gettext_lazy("Consent texts")
     menu_order = 30
     inspect_view_enabled = True
+    inspect_view_class = PlainInspectView
     list_display = ["purpose", "version", "first_shown_at", "text"]
     list_filter = ["purpose"]
     form_fields = ["text"]
@@ -188,7 +191,8 @@ class ConsentViewSet(ModelViewSet):
     menu_label = gettext_lazy("Consents")
     menu_order = 20
     inspect_view_enabled = True
-    list_display = ["email", "purpose", "given_at", "confirmed_at", "withdrawn_at", "source"]
+    inspect_view_class = PlainInspectView
+    list_display = ["email", "purpose", "given_at", "confirmed_at", "withdrawn_at", "source_label"]
     list_filter = ["purpose", "confirmed_at", "withdrawn_at"]
     search_fields = ["email"]
     list_export = [
@@ -200,6 +204,16 @@ class ConsentViewSet(ModelViewSet):
         "confirmed_at",
         "withdrawn_at",
         "source",
+    ]
+    inspect_view_fields = [
+        "email",
+        "purpose",
+        "text",
+        "wording",
+        "source_label",
+        "given_at",
+        "confirmed_at",
+        "withdrawn_at",
     ]
     form_fields = ["withdrawn_at"]
 
