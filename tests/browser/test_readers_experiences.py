@@ -77,3 +77,22 @@ def test_a_reader_sends_an_experience_and_an_editor_publishes_it(
     expect(section).to_contain_text("Sanne Visser, Griffier")
     section.scroll_into_view_if_needed()
     reader.screenshot("experience-published")
+
+
+def test_publishing_comes_with_a_choice_made_and_a_mistake_gets_the_focus(
+    reader: Reader, essay: EssayPage
+) -> None:
+    page = reader.page
+    page.goto("/nieuw-publiek-werken/#ervaring")
+    page.get_by_label("Jullie mogen mijn ervaring op deze pagina publiceren").check()
+    without = page.get_by_label("zonder mijn naam", exact=True)
+    expect(without).to_be_visible()
+    expect(without).to_be_checked()
+    page.locator("#message_name").fill("Sanne Visser")
+    page.locator("#message_email").fill("sanne@")
+    page.locator("#message_text").fill("Zo ging het bij ons.")
+    page.get_by_role("button", name="Verstuur naar de auteurs").click()
+    email = page.locator("#message_email")
+    expect(email).to_be_focused()
+    expect(email).to_be_in_viewport()
+    assert page.locator("#message_email-error").inner_text()

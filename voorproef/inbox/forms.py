@@ -47,6 +47,9 @@ class MessageForm(PersonForm):
             (ReaderMessage.Consent.WITHOUT_NAME, _("without my name")),
         ],
         required=False,
+        # Chosen already when the box is ticked: without the name, the choice that gives away
+        # least.
+        initial=ReaderMessage.Consent.WITHOUT_NAME,
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Choose with or without your name.")},
     )

@@ -26,6 +26,10 @@
       timer = setTimeout(update, 400);
     });
   });
+  // A form sent back with mistakes: the first field to fix has the focus (and is in view).
+  var invalid = document.querySelector('form [aria-invalid="true"]');
+  if (invalid) invalid.focus();
+
   // Options that only matter once their box is ticked follow it.
   document.querySelectorAll("[data-shown-with]").forEach(function (group) {
     var box = document.getElementById(group.getAttribute("data-shown-with"));
