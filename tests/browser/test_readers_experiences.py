@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import Browser, expect
 
+from voorproef.essays.models import EssayPage
 from voorproef.inbox.models import ReaderMessage
 
 from .conftest import DESKTOP, Reader

@@ -12,6 +12,7 @@ from tests.support import export_rows
 from voorproef.downloads.models import DownloadRequest
 from voorproef.essays.models import EssayPage
 from voorproef.mail.models import OutgoingMail
+from voorproef.privacy.services import holdings_erase
 
 from .test_gate_form import _post
 
@@ -42,13 +43,31 @@ def test_editors_see_requests_per_essay_and_export_them(
     assert editor_client.get("/admin/download_requests/?export=xlsx").status_code == 200
 
 
+def _dashboard_counts(editor_client: Client) -> list[str]:
+    dashboard = editor_client.get("/admin/").content.decode()
+    row = dashboard.split("Nieuw Publiek Werken</a></td>", 1)[1].split("</tr>", 1)[0]
+    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in row.split("</td>")]
+    return cells[:3]
+
+
 def test_the_dashboard_counts_requests_and_downloads(client: Client, editor_client: Client) -> None:
     response = _post(client, name="Anna", email="anna@example.nl")
     client.get(response["Location"].split("?")[0] + "pdf/")
     client.get(response["Location"].split("?")[0] + "pdf/")
-    dashboard = editor_client.get("/admin/").content.decode()
-    row = dashboard.split("Nieuw Publiek Werken</a></td>", 1)[1].split("</tr>", 1)[0]
-    assert [cell.strip() for cell in row.replace("<td>", "").split("</td>")][:3] == ["1", "0", "2"]
+    # Direct downloads: no address needs confirming, and the dashboard says so.
+    assert _dashboard_counts(editor_client) == ["1", "—", "2"]
+
+
+def test_the_dashboard_keeps_its_history_when_a_reader_is_erased(
+    client: Client, editor_client: Client
+) -> None:
+    response = _post(client, name="Anna", email="anna@example.nl")
+    client.get(response["Location"].split("?")[0] + "pdf/")
+    _post(client, name="Bert", email="bert@example.nl")
+    assert _dashboard_counts(editor_client) == ["2", "—", "1"]
+    holdings_erase(email="anna@example.nl", delete_comments=False, channel="editor")
+    assert not DownloadRequest.objects.filter(reader__email="anna@example.nl").exists()
+    assert _dashboard_counts(editor_client) == ["2", "—", "1"]
 
 
 def test_the_outbox_is_visible_to_editors(client: Client, editor_client: Client) -> None:

@@ -43,7 +43,9 @@ def test_the_essay_invites_experiences_apart_from_the_download(client: Client) -
     assert "Jullie mogen mijn ervaring op deze pagina publiceren" in section
     assert "met mijn naam" in section and "zonder mijn naam" in section
     assert not re.search(r'name="publish"[^>]*checked', section)  # never ticked for them
-    assert not re.search(r'name="publish_as"[^>]*checked', section)
+    # Once the box is ticked, the choice that gives away least is the one made.
+    assert re.search(r'name="publish_as"[^>]*value="anonymous"[^>]*checked', section)
+    assert not re.search(r'name="publish_as"[^>]*value="name"[^>]*checked', section)
     assert "Organisatie of rol" in section and "(optioneel)" in section
 
 

@@ -63,7 +63,13 @@ def test_the_download_mail_carries_a_one_click_unsubscribe(
 
 
 # Mails to the editors (about a reader, or their own password), not to a reader.
-EDITORS_MAILS = {"comment-moderate", "comment-approved", "inbox-new", "admin-password-reset"}
+EDITORS_MAILS = {
+    "comment-moderate",
+    "comment-approved",
+    "inbox-new",
+    "admin-password-reset",
+    "privacy-taken-off",
+}
 
 
 def test_every_mail_to_a_reader_links_to_my_data_and_newsletter_mail_unsubscribes(

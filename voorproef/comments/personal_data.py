@@ -62,6 +62,8 @@ def _erase(erasure: Erasure) -> None:
         subject="", body_text="", body_html="", reply_to="", attachments=[]
     )
     if erasure.delete_comments:
+        for comment in comments.filter(status=Comment.Status.APPROVED).select_related("essay"):
+            erasure.taken_off.append((_("a published comment"), comment.essay.title))
         erasure.summary["comments_deleted"] = comments.delete()[1].get("comments.Comment", 0)
         return
     with translation.override(settings.LANGUAGE_CODE):  # the page's, not the admin's

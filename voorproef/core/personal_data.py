@@ -47,6 +47,8 @@ class Erasure:
     delete_comments: bool
     summary: dict[str, int] = field(default_factory=dict)
     pages_changed: bool = False  # something left a public page: the page cache is purged
+    # What left the site for good, for the editors' notice: (what, on which page), never who.
+    taken_off: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -143,3 +143,25 @@ class EssayPdf(NotContent, models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+
+class DownloadTally(NotContent, models.Model):
+    """What happened per essay and day, counted as it happens and never lowered: the dashboard's
+    history stays when a reader's requests are erased. Holds nothing about anyone."""
+
+    essay = models.ForeignKey(
+        "essays.EssayPage", on_delete=models.CASCADE, related_name="download_tallies"
+    )
+    day = models.DateField(_("day"))
+    requests = models.PositiveIntegerField(_("requests"), default=0)
+    confirmed = models.PositiveIntegerField(_("confirmed"), default=0)
+    downloads = models.PositiveIntegerField(_("downloads"), default=0)
+
+    class Meta:
+        verbose_name = _("download tally")
+        constraints = [
+            models.UniqueConstraint(fields=["essay", "day"], name="download_tally_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.essay_id} {self.day}"

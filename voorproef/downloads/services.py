@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from voorproef.mail.services import Attachment, mail_queue, reply_address
 from voorproef.privacy.consent import consent_record
 from voorproef.privacy.models import Consent
 
-from .models import DownloadRequest, EssayPdf, Reader
+from .models import DownloadRequest, DownloadTally, EssayPdf, Reader
 from .pdf import essay_pdf_render, pdf_page_count, pdf_personal_copy
 
 if TYPE_CHECKING:
@@ -102,6 +102,24 @@ def essay_pdf_for_editors(page: FeaturePage) -> bytes:
     return essay_pdf_render(draft)
 
 
+_TALLIES = ("requests", "confirmed", "downloads")
+
+
+def _tally(essay_id: int, what: str) -> None:
+    """One more of `what` for the essay today, in the caller's transaction: one statement that
+    inserts the day's row or adds to it, so concurrent requests neither collide nor lose one."""
+    assert what in _TALLIES
+    table = connection.ops.quote_name(DownloadTally._meta.db_table)
+    column = connection.ops.quote_name(what)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (essay_id, day, requests, confirmed, downloads) "  # noqa: S608
+            f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT (essay_id, day) "
+            f"DO UPDATE SET {column} = {table}.{column} + 1",
+            [essay_id, timezone.localdate(), *(int(what == name) for name in _TALLIES)],
+        )
+
+
 def download_request_create(
     *,
     essay: FeaturePage,
@@ -134,6 +152,7 @@ def download_request_create(
             newsletter_token_hash=newsletter_hash,
             expires_at=now + timedelta(days=essay.link_valid_days),
         )
+        _tally(essay.pk, "requests")
         consent = None
         if newsletter:
             consent = consent_record(
@@ -227,9 +246,10 @@ def download_confirm(*, request: DownloadRequest) -> None:
     """The reader clicked the link in the mail: the address is theirs."""
     now = timezone.now()
     with transaction.atomic():
-        DownloadRequest.objects.filter(pk=request.pk, confirmed_at__isnull=True).update(
+        if DownloadRequest.objects.filter(pk=request.pk, confirmed_at__isnull=True).update(
             confirmed_at=now
-        )
+        ):
+            _tally(request.essay_id, "confirmed")
         request.consents.filter(confirmed_at__isnull=True, withdrawn_at__isnull=True).update(
             confirmed_at=now
         )
@@ -267,9 +287,11 @@ def personal_copy(*, request: DownloadRequest) -> bytes:
 def download_serve(*, request: DownloadRequest) -> bytes:
     """The reader's personal copy; counts the download."""
     data = personal_copy(request=request)
-    DownloadRequest.objects.filter(pk=request.pk).update(
-        download_count=F("download_count") + 1, last_download_at=timezone.now()
-    )
+    with transaction.atomic():
+        DownloadRequest.objects.filter(pk=request.pk).update(
+            download_count=F("download_count") + 1, last_download_at=timezone.now()
+        )
+        _tally(request.essay_id, "downloads")
     return data
 
 

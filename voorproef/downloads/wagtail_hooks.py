@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -111,14 +111,11 @@ class DownloadCountsPanel(Component):
         essays = [
             essay
             for model in gate_page_models()
+            # From the tallies, which an erasure does not lower: history stays history.
             for essay in model.objects.annotate(
-                requests=Count("download_requests", distinct=True),
-                confirmed=Count(
-                    "download_requests",
-                    filter=Q(download_requests__confirmed_at__isnull=False),
-                    distinct=True,
-                ),
-                downloads=Coalesce(Sum("download_requests__download_count"), 0),
+                requests=Coalesce(Sum("download_tallies__requests"), 0),
+                confirmed=Coalesce(Sum("download_tallies__confirmed"), 0),
+                downloads=Coalesce(Sum("download_tallies__downloads"), 0),
             )
         ]
         # Newest first, by the date readers see (a page without one: when it was published).

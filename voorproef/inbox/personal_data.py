@@ -13,7 +13,7 @@ from django.utils.translation import ngettext_lazy
 from voorproef.core.personal_data import Copy, Erasure, PersonalData, Withdrawal, traces_clear
 
 from .models import ReaderMessage
-from .services import message_consent_withdraw
+from .services import message_consent_withdraw, published_experience
 
 
 def _find(email: str) -> list[ReaderMessage]:
@@ -50,8 +50,9 @@ def _export(m: ReaderMessage, copy: Copy) -> dict[str, Any]:
 
 def _erase(erasure: Erasure) -> None:
     messages = ReaderMessage.objects.filter(email__iexact=erasure.email)
-    if messages.filter(published=True).exists():
+    for message in messages.filter(published=True).select_related("essay"):
         erasure.pages_changed = True
+        erasure.taken_off.append((published_experience(message), message.essay.title))
     erasure.summary["messages"] = messages.count()
     messages.delete()
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from voorproef.core.links import absolute_url, signed_id_link, signed_id_read
 from voorproef.mail.services import editors_address, mail_queue
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
 from voorproef.privacy.consent import consent_record
 from voorproef.privacy.models import Consent
+from voorproef.privacy.notices import PublishedContentReason, published_content_notice
 
 logger = logging.getLogger(__name__)
 
@@ -145,11 +147,25 @@ def message_by_withdraw_token(token: str) -> ReaderMessage | None:
     return ReaderMessage.objects.select_related("essay").filter(pk=pk).first()
 
 
+def published_experience(message: ReaderMessage) -> str:
+    """How the editors' notice names a published experience: by its title, not its writer."""
+    if message.public_title:
+        return gettext("the experience “%(title)s”") % {"title": message.public_title}
+    return gettext("a published experience")
+
+
 def message_consent_withdraw(*, message: ReaderMessage) -> None:
-    """The writer takes back their consent: the experience leaves the essay at once."""
+    """The writer takes back their consent: the experience leaves the essay at once, and the
+    editors hear that it did."""
     if not message.consent:
         return
+    was_published = message.published
     with transaction.atomic():
+        if was_published:
+            published_content_notice(
+                items=[(published_experience(message), message.essay.title)],
+                reason=PublishedContentReason.WITHDRAWN,
+            )
         message.consent = ReaderMessage.Consent.NONE
         message.published = False
         message.save(update_fields=["consent", "published", "published_at"])

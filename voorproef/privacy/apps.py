@@ -22,3 +22,4 @@ class PrivacyConfig(AppConfig):
         retention_rule_register("access_mails_deleted", access_mails_delete)
         periodic_job("retention purge", retention_purge, every=3600)
         mail_kind_register("privacy-access", _("link to Mijn gegevens"))
+        mail_kind_register("privacy-taken-off", _("taken off the site"))

@@ -40,6 +40,7 @@ from voorproef.core.spreadsheets import spreadsheet_safe
 from voorproef.mail.services import mail_queue, mails_delete
 
 from .models import AccessLink, Consent, DataRequest, PrivacyPage, PrivacySettings
+from .notices import PublishedContentReason, published_content_notice
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -312,6 +313,8 @@ def holdings_erase(
             received_at=received_at,
             note=note,
         )
+        if erasure.taken_off:
+            published_content_notice(items=erasure.taken_off, reason=PublishedContentReason.ERASED)
         if erasure.pages_changed:
             transaction.on_commit(lambda: page_cache_purge(reason="data erased"))
     logger.info("erased an address's data: %s", erasure.summary)
