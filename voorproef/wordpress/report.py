@@ -1,0 +1,63 @@
+"""The import's report as people read it: the same words on the command line and in the admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+ACTIONS = {
+    "created": gettext_lazy("created"),
+    "updated": gettext_lazy("updated"),
+    "unchanged": gettext_lazy("unchanged"),
+    "skipped": gettext_lazy("skipped"),
+    "failed": gettext_lazy("failed"),
+    "missing": gettext_lazy("missing"),
+    "conflict": gettext_lazy("conflict"),
+    "top-level": gettext_lazy("made top-level"),
+}
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{ACTIONS.get(k, k)} {v}" for k, v in sorted(counts.items()))
+
+
+def report_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """(what, counts) rows: per post type and status, per comment status, images, links."""
+    rows: list[tuple[str, str]] = []
+    for post_type, statuses in sorted(report.get("posts", {}).items()):
+        for status, counts in sorted(statuses.items()):
+            rows.append((f"{post_type} · {status}", _counts(counts)))
+    for status, counts in sorted(report.get("comments", {}).items()):
+        rows.append((_("comments · %s") % status, _counts(counts)))
+    if report.get("images"):
+        rows.append((_("images"), _counts(report["images"])))
+    if report.get("redirects"):
+        rows.append((_("old addresses"), _counts(report["redirects"])))
+    return rows
+
+
+def report_text(report: dict[str, Any]) -> str:
+    lines = [
+        (
+            _("Dry run of the import of %(site)s")
+            if report.get("dry_run")
+            else _("Import of %(site)s")
+        )
+        % {"site": report.get("site") or report.get("title")},
+    ]
+    width = max((len(what) for what, _c in report_rows(report)), default=0)
+    lines += [f"  {what:<{width}}  {counts}" for what, counts in report_rows(report)]
+    if report.get("shortcodes"):
+        lines.append(_("Shortcodes kept as text:"))
+        lines += [f"  [{name}] × {n}" for name, n in report["shortcodes"].items()]
+    if report.get("recovered"):
+        lines.append(_("XML faults the reader recovered from: %d") % report["recovered"])
+    if report.get("problems"):
+        lines.append(_("To look at (%d):") % report.get("problem_count", 0))
+        for problem in report["problems"]:
+            where = f"#{problem['wp_id']} {problem['title']}".strip() if problem["wp_id"] else ""
+            lines.append(f"  {where}: {problem['message']}" if where else f"  {problem['message']}")
+    lines.append(_("Done in %s s.") % report.get("seconds", 0))
+    return "\n".join(lines) + "\n"
