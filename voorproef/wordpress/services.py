@@ -82,6 +82,20 @@ class Report:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append({"kind": kind, "wp_id": wp_id, "title": title, "message": message})
 
+    def merge(self, other: Report) -> None:
+        """Add one post's counts, once that post is in."""
+        for post_type, statuses in other.posts.items():
+            for status, counts in statuses.items():
+                self.posts[post_type][status].update(counts)
+        for status, counts in other.comments.items():
+            self.comments[status].update(counts)
+        self.images.update(other.images)
+        self.redirects.update(other.redirects)
+        self.shortcodes.update(other.shortcodes)
+        self.notes.update(other.notes)
+        for problem in other.problems:
+            self.problem(**problem)
+
     def post(self, post_type: str, status: str, action: str) -> None:
         self.posts[post_type or "?"][status or "?"][action] += 1
 
@@ -455,14 +469,20 @@ class Importer:
                 if item.post_type != "attachment":
                     self.report.post(item.post_type, item.status, "skipped")
                 continue
+            main, self.report = self.report, Report()
+            files = dict(self.files)
             try:
                 if self.dry_run:
                     self._post(item)
                 else:
                     with transaction.atomic():
                         self._post(item)
+                main.merge(self.report)
             except Exception as error:
+                # Its transaction is rolled back: none of its counts, none of its images.
                 logger.exception("WordPress post %s failed", item.post_id)
+                self.files = files
+                self.report = main
                 self.report.post(item.post_type, item.status, "failed")
                 self.report.problem(
                     "failed",
@@ -470,6 +490,7 @@ class Importer:
                     wp_id=item.post_id,
                     title=item.title,
                 )
+            self.report = main
             done += 1
             self.progress("posts", done, total)
 
