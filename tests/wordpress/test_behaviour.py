@@ -182,3 +182,19 @@ def test_the_command_reports_and_refuses_in_words(tmp_path: Path, capsys: Any) -
     assert '"dry_run": true' in capsys.readouterr().out
     with pytest.raises(CommandError, match="niet"):
         call_command("import_wordpress", str(write(tmp_path, "<html></html>")))
+
+
+def test_an_old_comment_anchor_finds_the_comment_and_nothing_else(
+    tmp_path: Path, client: Any
+) -> None:
+    _import(tmp_path, post(10, comments=THREAD))
+    bram = Comment.objects.get(name="Bram")
+    response = client.get("/wordpress/reactie/2/?op=/essay-10/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/essay-10/#reactie-{bram.pk}"
+    assert client.get("/wordpress/reactie/4/?op=/essay-10/")["Location"] == "/essay-10/"  # held
+    assert client.get("/wordpress/reactie/2/?op=//evil.example/")["Location"] == (
+        f"/essay-10/#reactie-{bram.pk}"
+    )
+    assert client.get("/wordpress/reactie/999/?op=//evil.example/")["Location"] == "/"
+    assert not response.cookies

@@ -641,7 +641,9 @@ class Importer:
             self.report.notes["empty-body"] += 1
         if new:
             self.parent.add_child(instance=page)
-        revision = page.save_revision(clean=clean, log_action=True)
+        # A new page was validated as add_child saved it; once is enough (each costs a query
+        # per foreign key).
+        revision = page.save_revision(clean=clean and not new, log_action=True)
         if publish:
             revision.publish(skip_permission_checks=True)
             if scheduled:
