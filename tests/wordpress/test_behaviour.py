@@ -198,3 +198,18 @@ def test_an_old_comment_anchor_finds_the_comment_and_nothing_else(
     )
     assert client.get("/wordpress/reactie/999/?op=//evil.example/")["Location"] == "/"
     assert not response.cookies
+
+
+def test_an_export_in_several_files_in_a_zip_imports_as_one(tmp_path: Path) -> None:
+    import zipfile
+
+    exported = tmp_path / "export.zip"
+    with zipfile.ZipFile(exported, "w") as archive:
+        archive.writestr("blog.wordpress.2020-01-01.001.xml", export(post(1)))
+        archive.writestr("blog.wordpress.2020-01-01.002.xml", export(post(2, comments=THREAD)))
+    report = wordpress_import(export=exported)
+    assert report.posts["post"]["publish"] == {"created": 2}
+    with zipfile.ZipFile(exported, "a") as archive:
+        archive.writestr("other.xml", export(post(3), site="https://ander.example"))
+    with pytest.raises(ImportFailed, match=r"ander\.example"):
+        wordpress_import(export=exported)

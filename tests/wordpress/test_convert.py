@@ -112,3 +112,16 @@ def test_comment_html_becomes_plain_text() -> None:
     assert comment_text('Zie <a href="https://x.example">hier</a>.<br />Dag &amp; bedankt') == (
         "Zie hier (https://x.example).\nDag & bedankt"
     )
+
+
+def test_a_bare_address_and_embed_shortcodes_become_links() -> None:
+    blocks = _blocks(
+        "Kijk maar:\n\nhttps://www.youtube.com/watch?v=abc\n\n"
+        "[youtube https://www.youtube.com/watch?v=def]\n\n[embed]https://vimeo.com/1[/embed]"
+    )
+    links = [value for kind, value in blocks if kind == "paragraph" and "<a href" in value]
+    assert [link.split('"')[1] for link in links] == [
+        "https://www.youtube.com/watch?v=abc",
+        "https://www.youtube.com/watch?v=def",
+        "https://vimeo.com/1",
+    ]

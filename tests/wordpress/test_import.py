@@ -69,6 +69,7 @@ def test_it_moves_the_theme_unit_test_data_in_and_a_second_run_changes_nothing(
         b.value for b in _essay("post-format-image-caption").body if b.block_type == "image"
     ]
     assert captioned and captioned[0]["caption"]  # from [caption]
+    assert _essay("template-featured-image-vertical").hero_image is not None
     blocks = _essay("block-image").body
     images = [b.value for b in blocks if b.block_type == "image"]
     assert images and any(v["caption"] for v in images)

@@ -25,7 +25,12 @@ from lxml import html as lxml_html
 ImageResolver = Callable[[str, int | None], "tuple[int, str] | None"]
 
 GATE_SHORTCODES = {"gate", "lead-gate", "lead_gate", "leadgate", "content_gate", "voorproef_gate"}
-MEDIA_SHORTCODES = {"embed", "audio", "video", "playlist"}
+# Shortcodes that embed media (WordPress's own and WordPress.com's): a link to what they show.
+MEDIA_SHORTCODES = {
+    "embed", "audio", "video", "playlist", "youtube", "vimeo", "dailymotion", "soundcloud",
+    "spotify", "tweet", "twitter", "instagram", "googlemaps", "ted", "slideshare", "flickr",
+}  # fmt: skip
+_BARE_URL = re.compile(r"^https?://[^\s<>\"']+$")
 _GATE_MARK = "wp-gate-marker"
 _BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset",
@@ -102,7 +107,15 @@ def _shortcodes(text: str, result: Conversion, attachment_urls: dict[int, str]) 
                 figures.append(f'<figure><img class="wp-image-{i}" src="{src}"></figure>')
             return "".join(figures)
         if name in MEDIA_SHORTCODES:
-            url = inner.strip() or attrs.get("src") or attrs.get("mp4") or attrs.get("mp3") or ""
+            positional = re.search(r"https?://[^\s\]\"']+", match.group(3) or "")
+            url = (
+                inner.strip()
+                or attrs.get("src")
+                or attrs.get("url")
+                or attrs.get("mp4")
+                or attrs.get("mp3")
+                or (positional.group(0) if positional else "")
+            )
             if (url and name == "embed") or url.startswith(("http://", "https://")):
                 safe = html.escape(url.strip())
                 return f'<p><a href="{safe}">{safe}</a></p>'
@@ -171,7 +184,10 @@ class _Builder:
             cleaned = _inline_clean(part.strip())
             if self.classic:
                 cleaned = re.sub(r"\s*\n\s*", "<br/>", cleaned.strip())
-            if re.sub(r"<br\s*/?>|&nbsp;|\s", "", cleaned):
+            if _BARE_URL.match(html.unescape(cleaned)):
+                # A web address alone on its line: WordPress showed what it points at (oEmbed).
+                self.link_block(html.unescape(cleaned))
+            elif re.sub(r"<br\s*/?>|&nbsp;|\s", "", cleaned):
                 self.add("paragraph", f"<p>{cleaned}</p>")
 
     # -- links ----------------------------------------------------------------------------

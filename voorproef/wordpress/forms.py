@@ -16,7 +16,7 @@ def _parents() -> Any:
 
 class ImportForm(forms.Form):
     export = forms.FileField(
-        label=_("WordPress export (XML)"),
+        label=_("WordPress export (XML, or a ZIP of several)"),
         help_text=_("In WordPress: Tools → Export → All content."),
     )
     uploads = forms.FileField(

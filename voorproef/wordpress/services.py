@@ -12,9 +12,13 @@ import hashlib
 import json
 import logging
 import re
+import shutil
+import tempfile
+import zipfile
 import zoneinfo
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -196,38 +200,86 @@ def utc(local: str, gmt: str, zone: Any) -> datetime | None:
     return value.replace(tzinfo=zone).astimezone(UTC)
 
 
-def scan(export: Path, progress: Progress | None = None) -> Scan:
+@contextmanager
+def export_files(export: Path) -> Iterator[list[Path]]:
+    """The export's files: WordPress.com hands a large site over as a ZIP of several; a folder
+    of them will do too."""
+    if export.is_dir():
+        yield sorted(export.glob("*.xml"))
+        return
+    if not zipfile.is_zipfile(export):
+        yield [export]
+        return
+    with tempfile.TemporaryDirectory(prefix="wxr-") as folder, zipfile.ZipFile(export) as archive:
+        files = []
+        for n, info in enumerate(sorted(archive.infolist(), key=lambda i: i.filename)):
+            name = info.filename.rsplit("/", 1)[-1]
+            if info.is_dir() or not name.lower().endswith(".xml") or name.startswith("."):
+                continue
+            target = Path(folder) / f"{n:04d}.xml"
+            with archive.open(info) as source, target.open("wb") as out:
+                shutil.copyfileobj(source, out, length=1024 * 1024)
+            files.append(target)
+        yield files
+
+
+def _items(files: list[Path]) -> Iterator[wxr.Item]:
+    for path in files:
+        yield from wxr.Reader(path).items()
+
+
+def scan(files: list[Path], progress: Progress | None = None) -> Scan:
     """Read the export once, through to its end: refuse it before anything is written when it
     is not a WordPress export or is cut off; learn its attachments and its time zone."""
-    reader = wxr.Reader(export)
+    if not files:
+        raise ImportFailed(_not_wxr_message("not-wxr"))
     attachments: dict[int, Attachment] = {}
     by_key: dict[str, int] = {}
-    posts = 0
+    posts = recovered = 0
     clock = _Clock()
+    channel: wxr.Channel | None = None
     try:
-        for n, item in enumerate(reader.items()):
-            if progress and n % 200 == 0:
-                progress("reading", reader.bytes_read, reader.size)
-            clock.learn(item.post_date, item.post_date_gmt)
-            if item.post_type == "attachment":
-                url = item.attachment_url or item.guid
-                file = item.meta.get("_wp_attached_file", "")
-                attachments[item.post_id] = Attachment(
-                    item.post_id,
-                    url,
-                    file,
-                    item.title,
-                    item.meta.get("_wp_attachment_image_alt", ""),
+        for path in files:
+            reader = wxr.Reader(path)
+            for item in _scan_items(reader, progress):
+                _learn(item, attachments, by_key, clock)
+                posts += item.post_type in POST_TYPES
+            recovered += reader.recovered
+            if channel is None:
+                channel = reader.channel
+            elif _site_key(reader.channel) != _site_key(channel):
+                raise ImportFailed(
+                    _("The export's files are of different sites: %(a)s and %(b)s.")
+                    % {"a": channel.site_url, "b": reader.channel.site_url}
                 )
-                for key in [*convert.url_key_variants(url), *([file.lower()] if file else [])]:
-                    by_key.setdefault(key, item.post_id)
-            elif item.post_type in POST_TYPES:
-                posts += 1
     except wxr.NotWxr as error:
         raise ImportFailed(_not_wxr_message(str(error))) from error
     except OSError as error:
         raise ImportFailed(_("The export could not be read: %s") % error) from error
-    return Scan(reader.channel, attachments, by_key, posts, reader.recovered, clock.zone())
+    assert channel is not None
+    return Scan(channel, attachments, by_key, posts, recovered, clock.zone())
+
+
+def _scan_items(reader: wxr.Reader, progress: Progress | None) -> Iterator[wxr.Item]:
+    for n, item in enumerate(reader.items()):
+        if progress and n % 200 == 0:
+            progress("reading", reader.bytes_read, reader.size)
+        yield item
+
+
+def _learn(
+    item: wxr.Item, attachments: dict[int, Attachment], by_key: dict[str, int], clock: _Clock
+) -> None:
+    clock.learn(item.post_date, item.post_date_gmt)
+    if item.post_type != "attachment":
+        return
+    url = item.attachment_url or item.guid
+    file = item.meta.get("_wp_attached_file", "")
+    attachments[item.post_id] = Attachment(
+        item.post_id, url, file, item.title, item.meta.get("_wp_attachment_image_alt", "")
+    )
+    for key in [*convert.url_key_variants(url), *([file.lower()] if file else [])]:
+        by_key.setdefault(key, item.post_id)
 
 
 def _not_wxr_message(reason: str) -> str:
@@ -276,7 +328,11 @@ class Importer:
 
     def run(self) -> Report:
         started = timezone.now()
-        self.scan = scan(self.export, self.progress)
+        with export_files(self.export) as self.sources:
+            return self._run(started)
+
+    def _run(self, started: datetime) -> Report:
+        self.scan = scan(self.sources, self.progress)
         channel = self.scan.channel
         self.report.site = channel.site_url
         self.report.title = channel.title
@@ -460,11 +516,10 @@ class Importer:
     # -- posts ----------------------------------------------------------------------------------
 
     def _posts(self) -> None:
-        reader = wxr.Reader(self.export)
         done = 0
         total = self.scan.posts
         self.progress("posts", 0, total)
-        for item in reader.items():
+        for item in _items(self.sources):
             if item.post_type not in POST_TYPES:
                 if item.post_type != "attachment":
                     self.report.post(item.post_type, item.status, "skipped")
@@ -585,6 +640,7 @@ class Importer:
             "author": (author or self.scan.channel.title or "WordPress")[:200],
             "comments": item.comment_status != "closed",
             "download": item.post_type == "post",
+            "hero": self.images.get(_int(item.meta.get("_thumbnail_id", "")), (None, ""))[0],
             "body": blocks,
         }
 
@@ -630,6 +686,7 @@ class Importer:
         page.body = blocks
         page.comments_enabled = values["comments"]
         page.download_enabled = values["download"]
+        page.hero_image_id = values["hero"] or None
         page.authors.set([EssayAuthor(name=values["author"])])
         if publish and when is not None and when <= now and page.first_published_at is None:
             page.first_published_at = when
@@ -881,6 +938,13 @@ class Importer:
                     wp_id=item.post_id,
                     title=item.title,
                 )
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        return 0
 
 
 def _error_text(error: Exception) -> str:
