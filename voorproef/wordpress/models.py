@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import hashlib
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -98,3 +102,20 @@ class ImportRun(NotContent, models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+
+# Raised when the conversion's output changes, so that a new version updates earlier imports.
+CONVERTER_VERSION = "1"
+
+
+def fingerprint(*parts: Any) -> str:
+    """What an object was made from: the same again changes nothing."""
+    data = json.dumps([CONVERTER_VERSION, *parts], sort_keys=True, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def imported(site: ImportedSite | None, kind: str, keys: list[str]) -> dict[str, ImportedItem]:
+    """What earlier runs made of these WordPress objects, by key."""
+    if site is None or not keys:
+        return {}
+    return {row.key: row for row in ImportedItem.objects.filter(site=site, kind=kind, key__in=keys)}

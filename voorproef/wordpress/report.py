@@ -2,10 +2,75 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+MAX_PROBLEMS = 500
+
+
+@dataclass
+class Report:
+    site: str = ""
+    title: str = ""
+    wxr_version: str = ""
+    dry_run: bool = False
+    posts: dict[str, dict[str, Counter[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(Counter))
+    )
+    comments: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    images: Counter[str] = field(default_factory=Counter)
+    redirects: Counter[str] = field(default_factory=Counter)
+    shortcodes: Counter[str] = field(default_factory=Counter)
+    notes: Counter[str] = field(default_factory=Counter)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    problem_count: int = 0
+    recovered: int = 0
+    seconds: float = 0.0
+
+    def problem(self, kind: str, message: str, *, wp_id: int = 0, title: str = "") -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append({"kind": kind, "wp_id": wp_id, "title": title, "message": message})
+
+    def merge(self, other: Report) -> None:
+        """Add one post's counts, once that post is in."""
+        for post_type, statuses in other.posts.items():
+            for status, counts in statuses.items():
+                self.posts[post_type][status].update(counts)
+        for status, counts in other.comments.items():
+            self.comments[status].update(counts)
+        self.images.update(other.images)
+        self.redirects.update(other.redirects)
+        self.shortcodes.update(other.shortcodes)
+        self.notes.update(other.notes)
+        for problem in other.problems:
+            self.problem(**problem)
+
+    def post(self, post_type: str, status: str, action: str) -> None:
+        self.posts[post_type or "?"][status or "?"][action] += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "site": self.site,
+            "title": self.title,
+            "wxr_version": self.wxr_version,
+            "dry_run": self.dry_run,
+            "posts": {t: {s: dict(c) for s, c in v.items()} for t, v in self.posts.items()},
+            "comments": {s: dict(c) for s, c in self.comments.items()},
+            "images": dict(self.images),
+            "redirects": dict(self.redirects),
+            "shortcodes": dict(self.shortcodes.most_common()),
+            "notes": dict(self.notes),
+            "problems": self.problems,
+            "problem_count": self.problem_count,
+            "recovered": self.recovered,
+            "seconds": round(self.seconds, 1),
+        }
+
 
 ACTIONS = {
     "created": gettext_lazy("created"),
