@@ -12,8 +12,8 @@ from PIL import Image, ImageDraw
 from voorproef.comments.models import Comment
 from voorproef.wordpress.services import wordpress_import
 
-from ..browser.conftest import Reader
-from .helpers import comment, export, post, write
+from ..wordpress.helpers import comment, export, post, write
+from .conftest import Reader
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
