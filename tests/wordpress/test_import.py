@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
+from wagtail.models import ReferenceIndex
 
 from voorproef.comments.models import Comment
 from voorproef.essays.models import EssayPage
@@ -65,6 +66,7 @@ def test_it_moves_the_theme_unit_test_data_in_and_a_second_run_changes_nothing(
     aligned = _essay("markup-image-alignment")
     figures = [b.value for b in aligned.body if b.block_type == "image"]
     assert len(figures) >= 4  # resized variants (-300x200) found as the same picture
+    assert ReferenceIndex.get_references_for_object(aligned).exists()  # the images' "usage"
     captioned = [
         b.value for b in _essay("post-format-image-caption").body if b.block_type == "image"
     ]

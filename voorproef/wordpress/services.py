@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from voorproef.core.pagecache import page_cache_purge
 from voorproef.essays.models import EssayAuthor, EssayPage, HomePage
@@ -74,6 +75,7 @@ class Importer(CommentsImport):
         self.progress = progress or (lambda phase, done, total: None)
         self.report = Report(dry_run=dry_run)
         self.parent_given = parent
+        self.redirect_site: Any = None  # the site of the pages, read once
         self.images: dict[int, tuple[int, str]] = {}  # attachment id → (image id, alt)
         self.files: dict[str, tuple[int, str]] = {}  # uploads key → (image id, alt)
 
@@ -99,8 +101,11 @@ class Importer(CommentsImport):
         except UploadsError as error:
             raise ImportFailed(_("The uploads could not be read: %s") % error) from error
         try:
-            self._images()
-            self._posts()
+            # Wagtail queues a task to index an object's references at every save: a page
+            # is saved four times here. Each is indexed once, when it is done.
+            with disable_reference_index_auto_update():
+                self._images()
+                self._posts()
         finally:
             self.uploads.close()
         if not self.dry_run:
@@ -214,6 +219,7 @@ class Importer(CommentsImport):
             image.file = ImageFile(BytesIO(data), name=name)
             with transaction.atomic():
                 image.save()
+                _index(image)
         except Exception as error:  # a broken file must not stop the move
             logger.info("image %s not imported: %s", key, error)
             self.report.images["failed"] += 1
@@ -466,6 +472,7 @@ class Importer(CommentsImport):
                 "revision_id": revision.pk,
             },
         )
+        _index(page)
         return page
 
     # -- old addresses --------------------------------------------------------------------------
@@ -496,7 +503,9 @@ class Importer(CommentsImport):
         return normalised
 
     def _redirects(self, item: wxr.Item, page: EssayPage) -> None:
-        site = page.get_site()
+        if self.redirect_site is None:
+            self.redirect_site = page.get_site()
+        site = self.redirect_site
         paths = self._old_paths(item, page)
         taken = {
             r.old_path: r
@@ -507,8 +516,10 @@ class Importer(CommentsImport):
         for path in paths:
             redirect = taken.get(path)
             if redirect is None:
-                Redirect.objects.create(
-                    old_path=path, site=site, redirect_page=page, is_permanent=True
+                _index(
+                    Redirect.objects.create(
+                        old_path=path, site=site, redirect_page=page, is_permanent=True
+                    )
                 )
                 self.report.redirects["created"] += 1
             elif redirect.redirect_page_id == page.pk:
@@ -521,6 +532,11 @@ class Importer(CommentsImport):
                     wp_id=item.post_id,
                     title=item.title,
                 )
+
+
+def _index(instance: Any) -> None:
+    if ReferenceIndex.is_indexed(type(instance)):
+        ReferenceIndex.create_or_update_for_object(instance)
 
 
 def _int(value: str) -> int:
