@@ -99,6 +99,9 @@ def test_it_moves_the_theme_unit_test_data_in_and_a_second_run_changes_nothing(
     response = client.get(f"/?p={ImportedItem.objects.get(object_id=more.pk, kind='post').key}")
     assert response.status_code == 301 and response["Location"].endswith(more.url)
     assert Redirect.objects.filter(redirect_page=more).count() >= 3
+    level = "%ce%b5%cf%80%ce%af%cf%80%ce%b5%ce%b4%ce%bf"  # "επίπεδο", as WordPress wrote it
+    greek = f"/greek/{level}-2/{level}-3/"
+    assert client.get(greek).status_code == 301  # a page's old address, in Greek
 
     # Run again: nothing new, nothing changed.
     counts = (
