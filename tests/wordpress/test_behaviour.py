@@ -123,6 +123,7 @@ def test_posts_without_dates_and_of_unknown_types_and_statuses(tmp_path: Path) -
         post(4, status="trash"),
         post(5, status="private"),
         post(6, post_type="page", title="Over ons", name="over-ons"),
+        post(7, content="<!-- wp:paragraph --><p></p><!-- /wp:paragraph -->"),
     )
     assert report.posts["product"]["publish"] == {"skipped": 1}
     assert report.posts["post"]["trash"] == {"skipped": 1}
@@ -130,6 +131,8 @@ def test_posts_without_dates_and_of_unknown_types_and_statuses(tmp_path: Path) -
     summer = EssayPage.objects.get(slug="essay-2")
     assert summer.first_published_at == datetime(2021, 7, 1, 8, 0, tzinfo=UTC)
     assert not EssayPage.objects.get(slug="essay-5").live
+    empty = EssayPage.objects.get(slug="essay-7")
+    assert not empty.live and [p["kind"] for p in report.problems if p["wp_id"] == 7] == ["empty"]
     page = EssayPage.objects.get(slug="over-ons")
     assert page.live and not page.download_enabled
 

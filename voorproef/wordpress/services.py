@@ -418,7 +418,8 @@ class Importer(CommentsImport):
         made_from: str,
     ) -> EssayPage:
         now = timezone.now()
-        publish = status in {"publish", "future"} and not values["password"]
+        # An essay without text cannot be published here: it comes as a draft, to be filled.
+        publish = status in {"publish", "future"} and not values["password"] and bool(blocks)
         scheduled = publish and status == "future" and when is not None and when > now
         if status in {"private"} or values["password"]:
             self.report.problem(
@@ -444,9 +445,14 @@ class Importer(CommentsImport):
         page.go_live_at = when if scheduled else None
         clean = bool(blocks)
         if not clean:
-            # An empty post stays empty: the editors see a page without text, not made-up text.
+            # An empty post stays empty: the editors see a draft without text, not made-up text.
             page.full_clean = lambda *args, **kwargs: None
-            self.report.notes["empty-body"] += 1
+            self.report.problem(
+                "empty",
+                _("No text (or only images not in the uploads): imported as a draft."),
+                wp_id=item.post_id,
+                title=values["title"],
+            )
         if new:
             self.parent.add_child(instance=page)
         # A new page was validated as add_child saved it; once is enough (each costs a query
