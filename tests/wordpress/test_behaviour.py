@@ -124,6 +124,7 @@ def test_posts_without_dates_and_of_unknown_types_and_statuses(tmp_path: Path) -
         post(5, status="private"),
         post(6, post_type="page", title="Over ons", name="over-ons"),
         post(7, content="<!-- wp:paragraph --><p></p><!-- /wp:paragraph -->"),
+        post(0, name="zonder-id"),
     )
     assert report.posts["product"]["publish"] == {"skipped": 1}
     assert report.posts["post"]["trash"] == {"skipped": 1}
@@ -131,6 +132,8 @@ def test_posts_without_dates_and_of_unknown_types_and_statuses(tmp_path: Path) -
     summer = EssayPage.objects.get(slug="essay-2")
     assert summer.first_published_at == datetime(2021, 7, 1, 8, 0, tzinfo=UTC)
     assert not EssayPage.objects.get(slug="essay-5").live
+    assert not EssayPage.objects.filter(slug="zonder-id").exists()
+    assert [p["kind"] for p in report.problems if p["title"] == "Een essay"].count("no-id") == 1
     empty = EssayPage.objects.get(slug="essay-7")
     assert not empty.live and [p["kind"] for p in report.problems if p["wp_id"] == 7] == ["empty"]
     page = EssayPage.objects.get(slug="over-ons")

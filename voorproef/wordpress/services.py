@@ -305,6 +305,10 @@ class Importer(CommentsImport):
         if status in {"auto-draft", "inherit", "trash"}:
             self.report.post(item.post_type, status, "skipped")
             return
+        if item.post_id <= 0:  # nothing to know it by on a second run
+            self.report.post(item.post_type, status, "skipped")
+            self.report.problem("no-id", _("Without a WordPress id: left out."), title=item.title)
+            return
         when = utc(item.post_date, item.post_date_gmt, self.scan.zone)
         conversion = convert.body_blocks(
             item.content,
