@@ -84,8 +84,27 @@ ACTIONS = {
 }
 
 
-def _counts(counts: dict[str, int]) -> str:
-    return ", ".join(f"{ACTIONS.get(k, k)} {v}" for k, v in sorted(counts.items()))
+def _counts(counts: dict[str, int], why: str = "") -> str:
+    text = ", ".join(f"{ACTIONS.get(k, k)} {v}" for k, v in sorted(counts.items()))
+    return f"{text} ({why})" if why and counts.get("skipped") else text
+
+
+def _post_skip_reason(post_type: str, status: str) -> str:
+    if post_type not in {"post", "page"}:
+        return _("not a post or page")
+    if status == "trash":
+        return _("in WordPress's trash")
+    if status in {"auto-draft", "inherit"}:
+        return _("an automatic draft or a revision")
+    return _("see below")
+
+
+def _comment_skip_reason(status: str) -> str:
+    if status in {"spam", "trash"}:
+        return _("only with “also spam and trash”")
+    if status in {"pingback", "trackback", "webmention", "pings"}:
+        return _("only with “also pingbacks and trackbacks”")
+    return _("not a comment")
 
 
 def report_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
@@ -93,9 +112,10 @@ def report_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     for post_type, statuses in sorted(report.get("posts", {}).items()):
         for status, counts in sorted(statuses.items()):
-            rows.append((f"{post_type} · {status}", _counts(counts)))
+            why = _post_skip_reason(post_type, status)
+            rows.append((f"{post_type} · {status}", _counts(counts, why)))
     for status, counts in sorted(report.get("comments", {}).items()):
-        rows.append((_("comments · %s") % status, _counts(counts)))
+        rows.append((_("comments · %s") % status, _counts(counts, _comment_skip_reason(status))))
     if report.get("images"):
         rows.append((_("images"), _counts(report["images"])))
     if report.get("redirects"):
