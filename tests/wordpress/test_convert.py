@@ -125,3 +125,12 @@ def test_a_bare_address_and_embed_shortcodes_become_links() -> None:
         "https://www.youtube.com/watch?v=def",
         "https://vimeo.com/1",
     ]
+
+
+def test_a_linked_image_amid_text_stands_as_a_block_without_an_empty_link() -> None:
+    blocks = _blocks(
+        'Voor <a href="https://blog.example.nl/wp-content/uploads/2019/03/brug.jpg"><img '
+        'src="https://blog.example.nl/wp-content/uploads/2019/03/brug-300x200.jpg" /></a> na.'
+    )
+    assert [kind for kind, _v in blocks] == ["paragraph", "image", "paragraph"]
+    assert blocks[0][1] == "<p>Voor</p>" and blocks[2][1] == "<p>na.</p>"

@@ -393,6 +393,8 @@ def _inline_clean(fragment: str, *, lists: bool = False) -> str:
         link_rel=None,
         strip_comments=True,
     )
+    # A link that held only an image, now a block of its own, is left empty: it goes.
+    cleaned = re.sub(r"<a\b[^>]*>\s*</a>", "", cleaned)
     return cleaned.replace("<br>", "<br/>")
 
 

@@ -88,6 +88,7 @@ class Importer(CommentsImport):
 
     def _run(self, started: datetime) -> Report:
         self.scan = scan(self.sources, self.progress)
+        self.attachment_urls = {k: a.url for k, a in self.scan.attachments.items()}
         channel = self.scan.channel
         self.report.site = channel.site_url
         self.report.title = channel.title
@@ -314,7 +315,7 @@ class Importer(CommentsImport):
             item.content,
             resolve=self._resolve,
             site_url=self.scan.channel.site_url,
-            attachment_urls={k: a.url for k, a in self.scan.attachments.items()},
+            attachment_urls=self.attachment_urls,
         )
         self.report.shortcodes.update(conversion.shortcodes)
         self.report.notes.update(conversion.notes)
