@@ -9,6 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from voorproef.comments.models import Comment
+
 MAX_PROBLEMS = 500
 
 
@@ -84,6 +86,14 @@ ACTIONS = {
 }
 
 
+# The comment statuses by the names moderators know them by here.
+_STATUS_LABELS = {
+    **dict(Comment.Status.choices),
+    Comment.Status.PENDING.value: gettext_lazy("held"),
+    "orphans": gettext_lazy("replies without their parent"),
+}
+
+
 def _counts(counts: dict[str, int], why: str = "") -> str:
     text = ", ".join(f"{ACTIONS.get(k, k)} {v}" for k, v in sorted(counts.items()))
     return f"{text} ({why})" if why and counts.get("skipped") else text
@@ -115,7 +125,8 @@ def report_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
             why = _post_skip_reason(post_type, status)
             rows.append((f"{post_type} · {status}", _counts(counts, why)))
     for status, counts in sorted(report.get("comments", {}).items()):
-        rows.append((_("comments · %s") % status, _counts(counts, _comment_skip_reason(status))))
+        label = _STATUS_LABELS.get(status, status)
+        rows.append((_("comments · %s") % label, _counts(counts, _comment_skip_reason(status))))
     if report.get("images"):
         rows.append((_("images"), _counts(report["images"])))
     if report.get("redirects"):
