@@ -88,3 +88,19 @@ def test_the_page_is_for_editors_who_may_import_only(client: Client, db: None) -
     client.force_login(user)
     assert client.get("/admin/wordpress/").status_code == 404
     assert b"/admin/wordpress/" not in client.get("/admin/").content
+
+
+def test_uploaded_files_go_two_days_after_their_last_run(
+    editor_client: Client, committed: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from voorproef.wordpress.runs import import_files_purge
+
+    _upload(editor_client, committed, export(post(1)).encode())
+    run = ImportRun.objects.get()
+    assert import_files_purge() == 0 and run_folder(run).exists()
+    ImportRun.objects.update(created_at=timezone.now() - timedelta(days=3))
+    assert import_files_purge() == 1 and not run_folder(run).exists()
