@@ -80,6 +80,7 @@ bench: install nginx wrk
 	VAR_DIR=$(CURDIR)/var/bench-run $(BIN)/python -m voorproef.core.bootstrap
 	VAR_DIR=$(CURDIR)/var/bench-run $(BIN)/python bench/stamp.py
 	VAR_DIR=$(CURDIR)/var/bench-run $(BIN)/python bench/enumeration.py
+	$(BIN)/python bench/wordpress_import.py
 	$(BIN)/python bench/load.py
 
 clean:

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "voorproef.comments",
     "voorproef.privacy",
     "voorproef.mail",
+    "voorproef.wordpress",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -160,6 +161,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "voorproef.core.middleware.SiteLanguageMiddleware",
     "voorproef.core.middleware.FormTokenMiddleware",
+    "voorproef.wordpress.middleware.OldAddressMiddleware",  # /?p=123, before the page cache
     "voorproef.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("voorproef.inbox.urls")),
     path("", include("voorproef.comments.urls")),
     path("", include("voorproef.privacy.urls")),
+    path("", include("voorproef.wordpress.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
