@@ -154,3 +154,17 @@ def test_a_mail_that_cannot_be_built_fails_at_once_with_its_reason(
     dashboard = editor_client.get("/admin/").content.decode()
     assert "1 mail is niet verstuurd" in dashboard
     assert "the stored PDF is damaged" in dashboard
+
+
+def test_a_sender_name_with_accents_needs_no_smtputf8(
+    essay: EssayPage, smtp: Any, settings: Any
+) -> None:
+    inbox = smtp(smtputf8=False)
+    settings.DEFAULT_FROM_EMAIL = "Café Zoë <post@example.nl>"
+    mail = _download_mail(essay, "lezer@example.nl", reply_to="Redactie Zoë <redactie@example.nl>")
+    mail_send(mail_id=mail.pk)
+    mail.refresh_from_db()
+    assert (mail.status, mail.last_error) == ("sent", "")
+    [received] = inbox.messages
+    assert received["From"].addresses[0].display_name == "Café Zoë"
+    assert received["Reply-To"].addresses[0].username == "redactie"

@@ -22,7 +22,9 @@ _UTF8 = email.policy.SMTPUTF8.clone(linesep="\r\n")
 
 
 def _international(address: str) -> bool:
-    return not address.rpartition("@")[0].isascii()
+    """Whether the address itself (not the name before it: "Café Zoë <post@…>" is not) has
+    letters beyond ASCII before the @."""
+    return not parseaddr(address)[1].rpartition("@")[0].isascii()
 
 
 class SMTPBackend(EmailBackend):
