@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -95,3 +96,16 @@ def test_the_pages_of_the_gate_pass_axe(reader: Reader) -> None:
     reader.page.wait_for_url("**/download/**")
     results = Axe().run(reader.page)
     assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("lead", ["", "Vul je naam en e-mail in."])
+def test_the_gate_and_its_form_are_one_box_with_or_without_an_introduction(
+    reader: Reader, essay: EssayPage, publish: Any, lead: str
+) -> None:
+    essay.download_form_lead = lead
+    publish(essay)
+    reader.page.goto("/nieuw-publiek-werken/")
+    gate = reader.page.locator("section.gate").bounding_box()
+    form = reader.page.locator("div.download").bounding_box()
+    assert gate is not None and form is not None
+    assert abs(gate["y"] + gate["height"] - form["y"]) < 1  # no seam between them
