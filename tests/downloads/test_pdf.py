@@ -75,3 +75,18 @@ def test_a_long_name_is_shortened_on_the_page_and_kept_whole_in_the_metadata(
         assert "W" * 60 not in page
     reader = PdfReader(io.BytesIO(copy))
     assert reader.metadata is not None and str(reader.metadata.subject).endswith(name)
+
+
+def test_the_cover_names_the_authors_roles_and_the_image_caption(
+    essay: EssayPage, publish: Any
+) -> None:
+    author = essay.authors.first()
+    assert author is not None
+    author.description = "Lector Publiek Werken"
+    author.save()
+    essay.hero_caption = "Het aquaduct na de verbouwing"
+    publish(essay)
+    essay_pdf_refresh(essay=essay)
+    cover = _text(essay_pdf_base(essay) or b"")[0]
+    assert "FrankvanErkel·LectorPubliekWerken" in cover
+    assert "Hetaquaductnadeverbouwing" in cover
