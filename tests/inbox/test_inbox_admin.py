@@ -271,3 +271,24 @@ def test_no_mail_goes_to_the_reader_when_they_send_a_message(
 def test_editors_cannot_add_messages_mail_or_requests_by_hand(editor_client: Client) -> None:
     for url in ("/admin/inbox/", "/admin/outgoing_mail/", "/admin/download_requests/"):
         assert editor_client.get(url + "new/").status_code != 200, url
+
+
+def test_a_reply_is_signed_by_the_editor_not_by_the_site(
+    editor_client: Client, essay: EssayPage, editor: Any
+) -> None:
+    message = _message(essay)
+    page = editor_client.get(f"/admin/inbox/inspect/{message.pk}/").content.decode()
+    assert "Onderteken zelf" in page
+    assert "Je account heeft nog geen naam" in page  # the account "editor" has none
+    editor_client.post(
+        f"/admin/inbox/inspect/{message.pk}/",
+        {"action": "reply", "text": "Dank je wel!\n\nAnne de Vries, redactie"},
+    )
+    body = OutgoingMail.objects.get(kind="inbox-reply").body_text
+    assert body.startswith("Dank je wel!\n\nAnne de Vries, redactie\n")
+    assert "— Voorproef" not in body
+    editor.first_name, editor.last_name = "Anne", "de Vries"
+    editor.save()
+    page = editor_client.get(f"/admin/inbox/inspect/{message.pk}/").content.decode()
+    assert "Anne de Vries antwoordde op" in page
+    assert "Je account heeft nog geen naam" not in page
