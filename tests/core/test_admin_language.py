@@ -60,5 +60,7 @@ def test_the_admin_pages_speak_dutch(editor_client: Client, essay: EssayPage) ->
         assert response.status_code == 200, url
         found = RAW.findall(_text(response.content.decode()))
         assert found == [], (url, found)
+    shown = _text(editor_client.get(f"/admin/inbox/inspect/{message.pk}/").content.decode())
+    assert "bericht #" not in shown and "Sanne" in shown  # the header names the message
     login = Client().get("/admin/login/").content.decode()
     assert "Wachtwoord" in login and "Password" not in _text(login)

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -33,6 +35,12 @@ class MessageView(PlainInspectView):
 
     template_name = "inbox/admin/message.html"
     page_title = gettext_lazy("Message")
+
+    def get_page_subtitle(self) -> str:
+        # The header says whose message it is and when ("Bericht · Sanne Visser, 3 december
+        # 2026"); the row's own name stays impersonal for the action log.
+        received = date_format(timezone.localtime(self.object.created_at), "j F Y")
+        return f"{self.object.name}, {received}"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         services.message_open(message=self.object)
