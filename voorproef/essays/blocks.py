@@ -1,16 +1,27 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.images.blocks import ImageBlock
+from wagtail.images.blocks import ImageBlock as WagtailImageBlock
 
 _RICH_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
 
 
+class ImageBlock(WagtailImageBlock):
+    """Wagtail's image block, its chooser labelled in the admin's language (Wagtail names it
+    after the field: "Image"). It is stored as Wagtail's own, so migrations do not change."""
+
+    def __init__(self, required: bool = True, **kwargs: Any) -> None:
+        super().__init__(required=required, **kwargs)
+        self.child_blocks["image"].label = _("Image")
+
+
 class HeadingBlock(blocks.StructBlock):
-    text = blocks.CharBlock(label=_("text"), max_length=200)
+    text = blocks.CharBlock(label=_("Text"), max_length=200)
     level = blocks.ChoiceBlock(
-        label=_("level"),
+        label=_("Level"),
         choices=[("h2", _("Section")), ("h3", _("Subsection"))],
         default="h2",
     )
@@ -22,10 +33,10 @@ class HeadingBlock(blocks.StructBlock):
 
 
 class FigureBlock(blocks.StructBlock):
-    image = ImageBlock(label=_("image"))
-    caption = blocks.CharBlock(label=_("caption"), required=False, max_length=300)
+    image = ImageBlock(label=_("Image"))
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=300)
     wide = blocks.BooleanBlock(
-        label=_("wide"), required=False, help_text=_("Wider than the text column.")
+        label=_("Wide"), required=False, help_text=_("Wider than the text column.")
     )
 
     class Meta:
@@ -38,13 +49,13 @@ class ExperienceBlock(blocks.StructBlock):
     """One numbered story, as 'Ervaring 1–3' in the demo essay. The number follows its place."""
 
     title = blocks.CharBlock(
-        label=_("title"),
+        label=_("Title"),
         required=False,
         max_length=200,
         help_text=_("Leave empty for “Experience N”, numbered in order."),
     )
-    image = ImageBlock(label=_("image"), required=False)
-    text = blocks.RichTextBlock(label=_("text"), features=_RICH_FEATURES)
+    image = ImageBlock(label=_("Image"), required=False)
+    text = blocks.RichTextBlock(label=_("Text"), features=_RICH_FEATURES)
 
     class Meta:
         icon = "user"
@@ -53,8 +64,8 @@ class ExperienceBlock(blocks.StructBlock):
 
 
 class QuoteBlock(blocks.StructBlock):
-    text = blocks.TextBlock(label=_("quote"))
-    attribution = blocks.CharBlock(label=_("attribution"), required=False, max_length=200)
+    text = blocks.TextBlock(label=_("Quote"))
+    attribution = blocks.CharBlock(label=_("Attribution"), required=False, max_length=200)
 
     class Meta:
         icon = "openquote"
@@ -65,8 +76,8 @@ class QuoteBlock(blocks.StructBlock):
 class GateBlock(blocks.StructBlock):
     """Marks where the public part ends: readers see what stands above it, the PDF holds all."""
 
-    heading = blocks.CharBlock(label=_("heading"), max_length=200, default=_("Want to read on?"))
-    text = blocks.RichTextBlock(label=_("text"), features=["bold", "italic", "link"])
+    heading = blocks.CharBlock(label=_("Heading"), max_length=200, default=_("Want to read on?"))
+    text = blocks.RichTextBlock(label=_("Text"), features=["bold", "italic", "link"])
 
     class Meta:
         icon = "lock"

@@ -107,7 +107,7 @@ class EssayPage(DownloadGateMixin, ReaderMessagesMixin, DiscussionMixin, Routabl
     content_panels = [
         *Page.content_panels,
         FieldPanel("subtitle"),
-        InlinePanel("authors", heading=_("authors"), label=_("author"), min_num=1),
+        InlinePanel("authors", heading=_("Authors"), label=_("Author"), min_num=1),
         FieldPanel("date"),
         MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_caption")], _("Hero image")),
         FieldPanel("introduction"),
