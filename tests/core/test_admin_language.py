@@ -64,3 +64,14 @@ def test_the_admin_pages_speak_dutch(editor_client: Client, essay: EssayPage) ->
     assert "bericht #" not in shown and "Sanne" in shown  # the header names the message
     login = Client().get("/admin/login/").content.decode()
     assert "Wachtwoord" in login and "Password" not in _text(login)
+
+
+def test_the_essay_editor_labels_its_blocks_in_dutch(
+    editor_client: Client, essay: EssayPage
+) -> None:
+    page = html.unescape(editor_client.get(f"/admin/pages/{essay.pk}/edit/").content.decode())
+    labels = set(re.findall(r'"label": "([^"]+)"', page))
+    assert {"Afbeelding", "Onderschrift", "Bron", "Tekst"} <= labels
+    assert "Image" not in labels
+    assert not [label for label in labels if label[0].islower()]
+    assert ">Auteurs<" in page.replace(" ", "").replace("\n", "")
