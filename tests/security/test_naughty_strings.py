@@ -100,11 +100,11 @@ def _pages(client: Client, url: str) -> Iterator[str]:
         page += 1
 
 
-DETAILS_EVERY = 7  # every row is on a list page and in the exports; one in seven in detail
+DETAILS_EVERY = 10  # every row is on a list page and in the exports; one in ten in detail
 
 
 def _admin_walk(client: Client, namespace: str, model: type[Model], *, edit: bool) -> None:
-    """The list (all its pages), the detail (and edit form) of a row in seven, both exports."""
+    """The list (all its pages), the detail (and edit form) of a row in ten, both exports."""
     snippet = namespace.startswith("wagtailsnippets_")
     index = reverse(f"{namespace}:{'list' if snippet else 'index'}")
     rows = model._default_manager.count()
