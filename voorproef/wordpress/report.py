@@ -94,6 +94,25 @@ _STATUS_LABELS = {
 }
 
 
+# WordPress's own words for what it exports, as an editor here reads them.
+_POST_TYPES = {
+    "post": gettext_lazy("post"),
+    "page": gettext_lazy("page"),
+    "attachment": gettext_lazy("attachment"),
+    "nav_menu_item": gettext_lazy("menu item"),
+}
+_POST_STATUSES = {
+    "publish": gettext_lazy("published"),
+    "draft": gettext_lazy("draft"),
+    "future": gettext_lazy("scheduled"),
+    "pending": gettext_lazy("pending review"),
+    "private": gettext_lazy("private"),
+    "trash": gettext_lazy("in the trash"),
+    "auto-draft": gettext_lazy("automatic draft"),
+    "inherit": gettext_lazy("belongs to a post"),
+}
+
+
 def _counts(counts: dict[str, int], why: str = "") -> str:
     text = ", ".join(f"{ACTIONS.get(k, k)} {v}" for k, v in sorted(counts.items()))
     return f"{text} ({why})" if why and counts.get("skipped") else text
@@ -123,7 +142,8 @@ def report_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
     for post_type, statuses in sorted(report.get("posts", {}).items()):
         for status, counts in sorted(statuses.items()):
             why = _post_skip_reason(post_type, status)
-            rows.append((f"{post_type} · {status}", _counts(counts, why)))
+            what = f"{_POST_TYPES.get(post_type, post_type)} · {_POST_STATUSES.get(status, status)}"
+            rows.append((what, _counts(counts, why)))
     for status, counts in sorted(report.get("comments", {}).items()):
         label = _STATUS_LABELS.get(status, status)
         rows.append((_("comments · %s") % label, _counts(counts, _comment_skip_reason(status))))
