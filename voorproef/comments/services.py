@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from voorproef.core import guards
+from voorproef.core import events, guards
 from voorproef.core.ip import ip_limit_unit
 from voorproef.core.links import absolute_url, signed_id_link, signed_id_read
 from voorproef.mail.services import editors_address, mail_queue
@@ -269,6 +269,14 @@ def comment_create(
             )
         if comment.status == Comment.Status.PENDING:
             _moderators_mail(comment)
+        events.emit(
+            "comment.posted",
+            essay_id=essay.pk,
+            subject=comment,
+            status=comment.status,
+            ip_network=ip_network,
+            user_agent=comment.user_agent,
+        )
     for key in flood_keys:
         guards.cooldown_start("comment-flood", key, seconds=settings.COMMENTS_FLOOD_SECONDS)
     logger.info("comment %s on %s: %s (%s)", comment.pk, essay.slug, comment.status, comment.reason)
@@ -315,6 +323,7 @@ def comment_moderate(*, comment: Comment, status: str) -> bool:
 def comment_approved(comment: Comment, *, automatic: bool) -> None:
     """What follows when a comment is first approved: the parent's author hears of the reply
     (once), and, for a comment no moderator has seen, the editors if they asked to."""
+    events.emit("comment.published", essay_id=comment.essay_id, subject=comment)
     parent = comment.parent
     if (
         parent is not None

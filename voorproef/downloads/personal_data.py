@@ -88,11 +88,9 @@ def _newsletter_active(consents: list[Consent]) -> bool:
 
 def _newsletter_withdraw(consents: list[Consent], post: Mapping[str, str]) -> int:
     """No more newsletter for this address: every newsletter consent ends now."""
-    return Consent.objects.filter(
-        pk__in=[c.pk for c in consents],
-        purpose=Consent.Purpose.NEWSLETTER,
-        withdrawn_at__isnull=True,
-    ).update(withdrawn_at=timezone.now())
+    from .services import newsletter_withdraw
+
+    return newsletter_withdraw(Consent.objects.filter(pk__in=[c.pk for c in consents]))
 
 
 # -- retention ------------------------------------------------------------------------------------

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from voorproef.core import events
 from voorproef.core.keys import token_hash, token_new
 from voorproef.core.links import absolute_url, signed_id_link, signed_id_read
 from voorproef.mail.models import OutgoingMail
@@ -168,6 +169,14 @@ def download_request_create(
             request.save(update_fields=["mail"])
         else:
             logger.warning("download mail not sent: address over its daily share")
+        events.emit(
+            "lead.created",
+            essay_id=essay.pk,
+            subject=request,
+            newsletter=consent is not None,
+            ip_network=ip_network,
+            user_agent=request.user_agent,
+        )
     return request, raw
 
 
@@ -184,11 +193,37 @@ def newsletter_unsubscribe_read(token: str) -> Consent | None:
 
 def newsletter_unsubscribe(*, consent: Consent) -> int:
     """Every newsletter consent of this address ends now; doing it twice changes nothing."""
-    return Consent.objects.filter(
-        email__iexact=consent.email,
-        purpose=Consent.Purpose.NEWSLETTER,
-        withdrawn_at__isnull=True,
-    ).update(withdrawn_at=timezone.now())
+    return newsletter_withdraw(
+        Consent.objects.filter(email__iexact=consent.email, purpose=Consent.Purpose.NEWSLETTER)
+    )
+
+
+def newsletter_withdraw(consents: QuerySet[Consent]) -> int:
+    """End the newsletter consents among these that still hold, and tell the followers once
+    for each address that had one."""
+    with transaction.atomic():
+        active = consents.filter(
+            purpose=Consent.Purpose.NEWSLETTER, withdrawn_at__isnull=True
+        ).select_for_update()
+        emails = {email.lower() for email in active.values_list("email", flat=True)}
+        ended = Consent.objects.filter(pk__in=active.values("pk")).update(
+            withdrawn_at=timezone.now()
+        )
+        for email in sorted(emails):
+            events.emit("newsletter.withdrawn", essay_id=None, email=email)
+    return ended
+
+
+def _consents_confirm(consents: QuerySet[Consent], now: Any) -> None:
+    """Confirm the consents among these still waiting; a newsletter one is now valid."""
+    waiting = list(consents.filter(confirmed_at__isnull=True, withdrawn_at__isnull=True))
+    Consent.objects.filter(pk__in=[c.pk for c in waiting], confirmed_at__isnull=True).update(
+        confirmed_at=now
+    )
+    for consent in waiting:
+        consent.confirmed_at = now
+        if consent.purpose == Consent.Purpose.NEWSLETTER:
+            events.emit("newsletter.consented", essay_id=None, subject=consent)
 
 
 def _mail_queue(
@@ -250,9 +285,9 @@ def download_confirm(*, request: DownloadRequest) -> None:
             confirmed_at=now
         ):
             _tally(request.essay_id, "confirmed")
-        request.consents.filter(confirmed_at__isnull=True, withdrawn_at__isnull=True).update(
-            confirmed_at=now
-        )
+            request.confirmed_at = now
+            events.emit("lead.confirmed", essay_id=request.essay_id, subject=request)
+        _consents_confirm(request.consents.all(), now)
     request.refresh_from_db(fields=["confirmed_at"])
 
 
@@ -273,7 +308,8 @@ def newsletter_confirm(*, raw_token: str) -> bool:
     consents = request.consents.filter(withdrawn_at__isnull=True)
     if not consents.exists():  # withdrawn since: there is nothing to confirm
         return False
-    consents.filter(confirmed_at__isnull=True).update(confirmed_at=timezone.now())
+    with transaction.atomic():
+        _consents_confirm(consents, timezone.now())
     return True
 
 
@@ -292,6 +328,12 @@ def download_serve(*, request: DownloadRequest) -> bytes:
             download_count=F("download_count") + 1, last_download_at=timezone.now()
         )
         _tally(request.essay_id, "downloads")
+        events.emit(
+            "pdf.fetched",
+            essay_id=request.essay_id,
+            subject=request,
+            first=request.download_count == 0,
+        )
     return data
 
 

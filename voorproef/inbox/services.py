@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from voorproef.core import events
 from voorproef.core.links import absolute_url, signed_id_link, signed_id_read
 from voorproef.mail.services import editors_address, mail_queue
 
@@ -82,6 +83,13 @@ def message_create(
             message.save(update_fields=["mail"])
         else:
             logger.warning("no editors' address set: message %s is in the admin only", message.pk)
+        events.emit(
+            "message.received",
+            essay_id=essay.pk,
+            subject=message,
+            ip_network=ip_network,
+            user_agent=message.user_agent,
+        )
     return message
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from voorproef.core import events
 from voorproef.core.keys import token_hash, token_new
 from voorproef.core.links import absolute_url
 from voorproef.core.pagecache import page_cache_purge
@@ -305,6 +306,7 @@ def holdings_erase(
         # were kept (anonymised comments).
         AccessLink.objects.filter(email__iexact=email).delete()
         Consent.objects.filter(email__iexact=email).delete()
+        events.emit("reader.erased", essay_id=None, email=email.lower())
         entry = data_request_log(
             kind=DataRequest.Kind.ERASURE,
             channel=channel,
