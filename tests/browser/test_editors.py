@@ -48,6 +48,63 @@ def test_an_editor_approves_a_comment_with_one_click(
     assert held.status == "approved"
 
 
+def test_an_editor_moderates_from_the_keyboard_and_answers_as_the_editors(
+    editor_reader: Reader, essay: EssayPage
+) -> None:
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from tests.comments.helpers import approved
+    from voorproef.comments.models import Comment
+
+    get_user_model().objects.filter(username="redactie").update(
+        first_name="Marieke", last_name="Jansen"
+    )
+    older = approved(
+        essay,
+        status=Comment.Status.PENDING,
+        name="Joost Bakker",
+        text="Zie https://example.nl voor onze ervaringen.",
+        created_at=timezone.now() - timedelta(hours=1),
+    )
+    newest = approved(
+        essay,
+        status=Comment.Status.PENDING,
+        name="Lotte de Wit",
+        email="lotte@example.nl",
+        text="Werkt dit ook in een kleine gemeente?",
+    )
+    page = editor_reader.page
+    page.goto("/admin/snippets/comments/comment/")
+    assert "Sneltoetsen" in page.locator(".comment-shortcuts").inner_text()
+    page.keyboard.press("j")  # Lotte's, the newest
+    page.keyboard.press("j")  # Joost's
+    assert "Joost Bakker" in page.locator("tr.comment-row--current").inner_text()
+    page.keyboard.press("a")
+    page.wait_for_load_state("networkidle")
+    assert "De reactie van Joost Bakker is nu: goedgekeurd." in page.content()
+    older.refresh_from_db()
+    assert older.status == "approved"
+
+    page.keyboard.press("j")
+    page.keyboard.press("r")
+    page.get_by_role("textbox", name="Je antwoord").fill("Ja: Zundert deed het in 2024.")
+    page.get_by_role("button", name="Goedkeuren en beantwoorden").click()
+    page.wait_for_load_state("networkidle")
+    assert "Je antwoord aan Lotte de Wit staat bij het essay." in page.content()
+    newest.refresh_from_db()
+    assert newest.status == "approved"
+
+    page.goto(essay.url)
+    reply = page.locator(".comment--editors")
+    assert "Marieke Jansen" in reply.inner_text()
+    assert "REDACTIE" in reply.locator(".comment__badge").inner_text().upper()
+    reply.scroll_into_view_if_needed()
+    editor_reader.screenshot("comments-editors-reply")
+
+
 # The width of the widest word in each cell against the cell's own width.
 _SQUEEZED = """
 () => [...document.querySelectorAll("table.vp-cards tbody td")].flatMap(cell => {

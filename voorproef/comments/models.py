@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -124,6 +125,17 @@ class Comment(NotContent, models.Model):
     status_changed_at = models.DateTimeField(_("status since"), default=timezone.now)
     ip_network = models.CharField(_("network"), max_length=45, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    # Written by an editor in the admin, in the editors' name: shown as the editors' reply.
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by the editor"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    by_editors = models.BooleanField(_("the editors' reply"), default=False, editable=False)
     # The author's consent to mail about replies (privacy's Consent, purpose "replies").
     consents = consents_relation()
     reply_notified_at = models.DateTimeField(

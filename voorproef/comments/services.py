@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from voorproef.core import events, guards
 from voorproef.core.ip import ip_limit_unit
@@ -281,6 +282,36 @@ def comment_create(
         guards.cooldown_start("comment-flood", key, seconds=settings.COMMENTS_FLOOD_SECONDS)
     logger.info("comment %s on %s: %s (%s)", comment.pk, essay.slug, comment.status, comment.reason)
     return comment
+
+
+def editors_name(editor: Any) -> str:
+    """How an editor's reply is signed in public: their own name, never their account's."""
+    full_name = editor.get_full_name().strip() if editor is not None else ""
+    return full_name or gettext("The editors")
+
+
+def comment_reply_as_editors(*, parent: Comment, editor: Any, text: str) -> Comment:
+    """An editor answers a comment from the admin, in the editors' name: the reply is
+    published at once, and a comment still held is approved with it (answering it is
+    approving it, as in WordPress). The parent's author hears of it if they asked to."""
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=parent.pk)
+        if locked.status != Comment.Status.APPROVED:
+            locked.status = Comment.Status.APPROVED
+            locked.save(update_fields=["status"])
+        reply = Comment.objects.create(
+            essay_id=locked.essay_id,
+            parent=locked,
+            depth=locked.depth + 1,
+            name=editors_name(editor)[:245],
+            text=text,
+            status=Comment.Status.APPROVED,
+            editor=editor,
+            by_editors=True,
+        )
+    parent.refresh_from_db()
+    logger.info("comment %s: the editors replied to comment %s", reply.pk, parent.pk)
+    return reply
 
 
 def comment_edit(*, comment: Comment, text: str, ip: str, user_agent: str) -> Comment:

@@ -24,8 +24,9 @@ def _comment_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> 
     before = instance.status_loaded
     if instance.status == approved and (created or before != approved):
         # However it got there (the checks, a mail link, the admin), once committed.
-        comment_id = instance.pk
-        transaction.on_commit(lambda: _approved(comment_id, automatic=created))
+        # Automatic: no moderator has seen it (an editors' reply is their own).
+        comment_id, automatic = instance.pk, created and not instance.by_editors
+        transaction.on_commit(lambda: _approved(comment_id, automatic=automatic))
     if approved in {instance.status, before}:
         transaction.on_commit(lambda: page_cache_purge(reason="comments changed"))
     instance._status_loaded = instance.status
