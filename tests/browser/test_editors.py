@@ -105,6 +105,39 @@ def test_an_editor_moderates_from_the_keyboard_and_answers_as_the_editors(
     editor_reader.screenshot("comments-editors-reply")
 
 
+def test_scheduling_keeps_its_button_in_sight_and_refuses_a_moment_gone_by(
+    editor_reader: Reader, essay: EssayPage
+) -> None:
+    from wagtail.models import Revision
+
+    revisions = Revision.objects.count()
+    page = editor_reader.page
+    page.goto(f"/admin/pages/{essay.pk}/edit/")
+    page.locator("[data-side-panel-toggle='status']").first.click()
+    page.locator("[data-a11y-dialog-show='schedule-publishing-dialog']").first.click()
+    dialog = page.locator("#schedule-publishing-dialog")
+    # The dialog names the step the way the publish menu does.
+    assert "„Publicatie inplannen”" in dialog.inner_text()
+    go_live = dialog.locator("input[name=go_live_at]")
+    go_live.click()
+    picker = dialog.locator(".xdsoft_datetimepicker").first
+    save = dialog.get_by_role("button", name="Schema opslaan")
+    picker.wait_for()
+    opened, button = picker.bounding_box(), save.bounding_box()
+    assert opened is not None and button is not None
+    assert button["y"] >= opened["y"] + opened["height"]
+    editor_reader.screenshot("admin-schedule-dialog")
+
+    go_live.fill("2020-01-06 10:00")
+    dialog.get_by_role("heading").first.click()  # the picker closes
+    save.click()
+    page.wait_for_load_state("networkidle")
+    assert "Dit moment is al voorbij." in page.content()
+    essay.refresh_from_db()
+    assert essay.go_live_at is None
+    assert Revision.objects.count() == revisions
+
+
 # The width of the widest word in each cell against the cell's own width.
 _SQUEEZED = """
 () => [...document.querySelectorAll("table.vp-cards tbody td")].flatMap(cell => {

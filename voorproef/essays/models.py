@@ -24,6 +24,7 @@ from voorproef.core.http import private
 from voorproef.core.links import absolute_url
 from voorproef.core.models import SiteSettings
 from voorproef.core.pagecache import mark_cacheable
+from voorproef.core.pages import PageForm
 from voorproef.downloads.pages import DownloadGateMixin
 from voorproef.inbox.pages import ReaderMessagesMixin
 
@@ -33,6 +34,8 @@ _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u
 
 
 class HomePage(Page):
+    base_form_class = PageForm
+
     introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
@@ -74,6 +77,8 @@ class HomePage(Page):
 
 
 class EssayPage(DownloadGateMixin, ReaderMessagesMixin, DiscussionMixin, RoutablePageMixin, Page):
+    base_form_class = PageForm
+
     subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
     date = models.DateField(
         _("publication date"),

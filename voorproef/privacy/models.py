@@ -21,6 +21,7 @@ from wagtail.models import Page
 from voorproef.core.links import absolute_url
 from voorproef.core.models import NotContent
 from voorproef.core.pagecache import mark_cacheable
+from voorproef.core.pages import PageForm
 
 
 def month_later(moment: datetime) -> datetime:
@@ -220,6 +221,8 @@ class DataRequest(NotContent, models.Model):
 class PrivacyPage(Page):
     """The privacy statement: written at first from what the site stores and for how long,
     then the editors' own."""
+
+    base_form_class = PageForm
 
     body = RichTextField(
         _("text"), features=["h2", "h3", "bold", "italic", "link", "ol", "ul"], blank=True
