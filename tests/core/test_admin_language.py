@@ -45,6 +45,7 @@ def test_the_admin_pages_speak_dutch(editor_client: Client, essay: EssayPage) ->
         "/admin/snippets/comments/comment/",
         f"/admin/snippets/comments/comment/edit/{comment.pk}/",
         f"/admin/snippets/comments/comment/inspect/{comment.pk}/",
+        f"/admin/comments/{comment.pk}/reply/",
         "/admin/download_requests/",
         f"/admin/download_requests/inspect/{request.pk}/",
         "/admin/inbox/",
@@ -75,3 +76,12 @@ def test_the_essay_editor_labels_its_blocks_in_dutch(
     assert "Image" not in labels
     assert not [label for label in labels if label[0].islower()]
     assert ">Auteurs<" in page.replace(" ", "").replace("\n", "")
+
+
+def test_the_bulk_actions_count_what_is_selected_in_dutch(
+    editor_client: Client, essay: EssayPage
+) -> None:
+    approved(essay)
+    page = editor_client.get("/admin/snippets/comments/comment/").content.decode()
+    assert "1 geselecteerd" in page and "Alle %(objects)s op dit scherm geselecteerd" in page
+    assert "snippet geselecteerd" not in page and "snippets geselecteerd" not in page
