@@ -196,3 +196,48 @@ def test_the_lists_read_on_a_phone(
     assert editor_reader.page.locator("table.vp-cards tbody tr").count() >= 1
     assert editor_reader.page.evaluate(_SQUEEZED) == []
     editor_reader.screenshot(name)
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "device"), [(1366, 900, "desktop"), (390, 844, "phone")]
+)
+def test_the_dashboard_shows_a_working_day_at_a_glance(
+    editor_reader: Reader, essay: EssayPage, width: int, height: int, device: str
+) -> None:
+    from tests.comments.helpers import approved
+    from tests.downloads.helpers import requested
+    from voorproef.comments.models import Comment
+    from voorproef.downloads.services import download_serve
+    from voorproef.mail.models import OutgoingMail
+
+    approved(
+        essay,
+        status=Comment.Status.PENDING,
+        text="Herkenbaar: bij ons in de gemeente werkte het precies zo.",
+        name="Joost Bakker",
+        reason="eerste reactie van dit adres",
+    )
+    request, _raw = requested(essay, name="Anna de Vries", newsletter=True)
+    requested(essay, name="Pieter de Groot", email="pieter@example.nl")
+    download_serve(request=request)
+    OutgoingMail.objects.create(
+        kind="download",
+        to="p.degroot@example.invalid",
+        subject="Je exemplaar van „Nieuw Publiek Werken”",
+        body_text="…",
+        body_html="…",
+        status=OutgoingMail.Status.FAILED,
+        attempts=1,
+        last_error="550 5.1.1 <p.degroot@example.invalid>: Recipient address rejected",
+    )
+    page = editor_reader.page
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto("/admin/")
+    assert "1 mail is niet verstuurd" in page.locator("#failed-mail-section").inner_text()
+    counts = page.locator("#download-counts-section")
+    row = counts.locator("tbody tr").filter(has_text="Nieuw Publiek Werken")
+    assert [cell.strip() for cell in row.locator("td").all_inner_texts()][1:] == ["2", "—", "1"]
+    editor_reader.screenshot(f"admin-dashboard-{device}")
+    page.goto("/admin/download_requests/")
+    assert page.locator("table.vp-cards tbody tr").count() == 2
+    editor_reader.screenshot(f"admin-leads-{device}")

@@ -95,8 +95,8 @@ class _SafeExportMixin:
 
 
 class SafeExportIndexView(_SafeExportMixin, IndexView):
-    table_classname = "vp-cards"  # cards on a phone: core/static/core/css/admin.css
+    table_classname = "listing vp-cards"  # cards on a phone: core/static/core/css/admin.css
 
 
 class SafeExportSnippetIndexView(_SafeExportMixin, SnippetIndexView):
-    table_classname = "vp-cards"
+    table_classname = "listing vp-cards"
