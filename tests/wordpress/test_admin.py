@@ -55,7 +55,7 @@ def test_an_editor_checks_the_export_then_imports_it(
     assert not EssayPage.objects.filter(title="Tweede").exists()
 
     report = editor_client.get(f"/admin/wordpress/{run.pk}/").content.decode()
-    assert "bericht · gepubliceerd" in report and "Nu importeren" in report
+    assert "berichten · gepubliceerd" in report and "Nu importeren" in report
     assert "post · publish" not in report
 
     with committed():

@@ -96,10 +96,10 @@ _STATUS_LABELS = {
 
 # WordPress's own words for what it exports, as an editor here reads them.
 _POST_TYPES = {
-    "post": gettext_lazy("post"),
-    "page": gettext_lazy("page"),
-    "attachment": gettext_lazy("attachment"),
-    "nav_menu_item": gettext_lazy("menu item"),
+    "post": gettext_lazy("posts"),
+    "page": gettext_lazy("pages"),
+    "attachment": gettext_lazy("attachments"),
+    "nav_menu_item": gettext_lazy("menu items"),
 }
 _POST_STATUSES = {
     "publish": gettext_lazy("published"),
@@ -114,7 +114,7 @@ _POST_STATUSES = {
 
 
 def _counts(counts: dict[str, int], why: str = "") -> str:
-    text = ", ".join(f"{ACTIONS.get(k, k)} {v}" for k, v in sorted(counts.items()))
+    text = ", ".join(f"{v} {ACTIONS.get(k, k)}" for k, v in sorted(counts.items()))
     return f"{text} ({why})" if why and counts.get("skipped") else text
 
 
