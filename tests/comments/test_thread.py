@@ -224,3 +224,27 @@ def test_the_feed_of_approved_comments_is_advertised_and_lists_names_only(
     assert "<name>Anna Smit</name>" in body and "In de feed." in body
     assert "Niet in de feed." not in body
     assert "Reacties op „Nieuw Publiek Werken”" in body
+
+
+def test_the_list_of_comments_shows_every_change_at_once(
+    client: Client, essay: EssayPage, committed: Any, settings: Any
+) -> None:
+    """The rendered list is kept between renders; approving, editing and erasing show at once."""
+    from voorproef.privacy.services import holdings_erase
+
+    settings.PAGE_CACHE_SECONDS = 0  # the page is rendered each time; the list may be kept
+    with committed():
+        first = approved(essay, name="Anna Smit", email="anna@example.nl", text="Eerste.")
+    assert "Eerste." in client.get(ESSAY).content.decode()
+    with committed():
+        approved(essay, name="Bram", email="bram@example.nl", text="Tweede.")
+    html = client.get(ESSAY).content.decode()
+    assert "Eerste." in html and "Tweede." in html
+    with committed():
+        first.text = "Eerste, aangevuld."
+        first.save()
+    assert "Eerste, aangevuld." in client.get(ESSAY).content.decode()
+    with committed():
+        holdings_erase(email="anna@example.nl", delete_comments=False, channel="editor")
+    html = client.get(ESSAY).content.decode()
+    assert "Anna Smit" not in html and "Eerste, aangevuld." in html

@@ -7,6 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
+
+from voorproef.core.pagecache import page_cache_generation
 
 from . import services
 from .forms import CommentForm
@@ -15,6 +19,8 @@ from .params import AUTHOR_KEY_PARAM, REPLY_TO_PARAM
 
 if TYPE_CHECKING:
     from voorproef.core.pages import FeaturePage
+
+COMMENT_LIST_SECONDS = 24 * 3600
 
 
 def _preview(essay: FeaturePage, key: str) -> Comment | None:
@@ -36,11 +42,34 @@ def discussion_context(essay: FeaturePage, request: HttpRequest, *, page: int) -
     paginator: Paginator[Any] = Paginator(threads.roots, site.per_page)
     if page > paginator.num_pages:
         raise Http404
-    # The page of thread starters, then those threads in full: one page's comments are read.
+    # The page of thread starters, then those threads in full: one page's comments are read,
+    # and only when the list is rendered, not when it comes from the fragment cache.
     starters = paginator.page(page)
-    nodes = services.thread_nodes(threads, list(starters))
-    shown: Page[Any] = Page(nodes, starters.number, paginator)
+
+    def shown() -> Page[Any]:
+        return Page(services.thread_nodes(threads, list(starters)), starters.number, paginator)
+
     open_ = services.comments_open(essay, site)
+    # The rendered list is kept until the public pages next change (the page cache's
+    # generation, which any change to a published comment, an erasure or a publish bumps),
+    # for this page of comments as these settings and this language show it. A held comment
+    # shown to its author is never kept.
+    list_key = (
+        ""
+        if preview is not None
+        else ":".join(
+            str(part)
+            for part in (
+                page_cache_generation(),
+                essay.pk,
+                starters.number,
+                site.per_page,
+                site.thread_depth,
+                open_,
+                get_language(),
+            )
+        )
+    )
 
     reply_to = None
     if open_ and re.fullmatch(r"[0-9]{1,18}", target := request.GET.get(REPLY_TO_PARAM, "")):
@@ -50,7 +79,9 @@ def discussion_context(essay: FeaturePage, request: HttpRequest, *, page: int) -
     form = CommentForm(initial={"parent": reply_to.pk if reply_to else None})
     return {
         "comment_count": threads.approved,
-        "comment_threads": shown,
+        "comment_threads": SimpleLazyObject(shown),
+        "comment_list_key": list_key,
+        "comment_list_seconds": COMMENT_LIST_SECONDS,
         "comment_paginator": paginator,
         "comments_open": open_,
         "comment_form": form if open_ else None,
