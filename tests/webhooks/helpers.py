@@ -22,7 +22,8 @@ def hook(url: str, events: list[str] | None = None, **kwargs: Any) -> tuple[Webh
 
 def send_all() -> None:
     """What a worker does with each queued delivery that is due, once."""
-    for pk in Delivery.objects.filter(status=Delivery.Status.QUEUED).values_list("pk", flat=True):
+    queued = Delivery.objects.filter(status=Delivery.Status.QUEUED).order_by("pk")
+    for pk in queued.values_list("pk", flat=True):
         delivery_send(delivery_id=pk)
 
 

@@ -13,7 +13,7 @@ from .services import webhook_check
 
 class WebhookForm(WagtailAdminModelForm):
     events = forms.MultipleChoiceField(
-        label=_("events"),
+        label=_("Events"),
         choices=list(EVENTS.items()),
         widget=forms.CheckboxSelectMultiple,
         required=False,

@@ -96,12 +96,14 @@ class WebhookViewSet(ModelViewSet):
     model = Webhook
     icon = "link-external"
     menu_label = gettext_lazy("Webhooks")
-    form_class = WebhookForm
     add_view_class = WebhookCreateView
     edit_view_class = WebhookEditView
     edit_template_name = "webhooks/admin/edit.html"
     list_display = ["name", "kind", "url", "events_label", "active_label", "failing_since"]
-    form_fields = ["name", "kind", "url", "events", "list_id", "active", "allow_private"]
+
+    def get_form_class(self, for_update: bool = False) -> type[WebhookForm]:
+        return WebhookForm
+
     search_fields = ["name", "url"]
 
 
@@ -147,6 +149,7 @@ class DeliveryEditView(EditView):
 
 class DeliveryViewSet(ModelViewSet):
     model = Delivery
+    url_prefix = "webhook-deliveries"
     icon = "list-ul"
     menu_label = gettext_lazy("Deliveries")
     index_view_class = SafeExportIndexView
