@@ -214,7 +214,7 @@ def test_loopback_and_private_addresses_are_refused_unless_allowed(
         "http://[::1]/",
         "http://169.254.169.254/",
     ):
-        with pytest.raises(ValidationError, match="cannot be used"):
+        with pytest.raises(ValidationError, match="kan niet gebruikt worden"):
             hook(url, allow_private=False)
     with pytest.raises(ValidationError):
         hook("ftp://example.nl/hook", allow_private=False)

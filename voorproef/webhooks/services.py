@@ -128,6 +128,12 @@ def _enqueue(delivery_id: int, *, at: datetime | None = None) -> None:
     transaction.on_commit(lambda: task.enqueue(delivery_id))
 
 
+def _enqueue_batch(delivery_ids: list[int]) -> None:
+    from .tasks import deliveries_send_task
+
+    transaction.on_commit(lambda: deliveries_send_task.enqueue(delivery_ids))
+
+
 def deliveries_create(*, event: Event) -> list[Delivery]:
     """One delivery for every active webhook that wants the event, stored in the transaction
     that stored what the reader did; sent once that commits."""
@@ -155,8 +161,8 @@ def deliveries_create(*, event: Event) -> list[Delivery]:
         )
     with transaction.atomic():
         created = Delivery.objects.bulk_create(rows)
-        for delivery in created:
-            _enqueue(delivery.pk)
+        ids = [delivery.pk for delivery in created]
+        _enqueue_batch(ids)
     return created
 
 
