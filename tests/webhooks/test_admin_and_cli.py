@@ -118,7 +118,7 @@ def test_an_editor_who_is_not_a_superuser_cannot_open_the_internal_network(
 
 
 def test_the_operators_command_adds_lists_shows_and_resends(essay: EssayPage) -> None:
-    with pytest.raises(CommandError, match="private network"):
+    with pytest.raises(CommandError, match="privénetwerk"):
         _command("add", "http://127.0.0.1:9/hook", "--events", "lead.created")
     with pytest.raises(CommandError, match=r"Unknown events: lead\.made"):
         _command("add", "http://example.nl/hook", "--events", "lead.made", "--allow-private")

@@ -226,7 +226,7 @@ def test_loopback_and_private_addresses_are_refused_unless_allowed(
         requested(essay)
         send_all()
     delivery = Delivery.objects.get()
-    assert delivery.status == "failed" and "private network" in delivery.last_error
+    assert delivery.status == "failed" and "privénetwerk" in delivery.last_error
     assert not receiver.seen
 
     settings.WEBHOOKS_ALLOW_PRIVATE = True  # the operator's switch, for every webhook

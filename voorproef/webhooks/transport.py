@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext as _
+
 
 class Refused(Exception):
     """The address may not be reached (private network, loopback, not http(s))."""
@@ -36,21 +38,24 @@ def target_resolve(url: str, *, allow_private: bool) -> tuple[str, int, str]:
     is resolved here and the connection goes to it, so a second DNS answer cannot change it."""
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise Refused(f"not an http(s) address: {url!r}")
+        raise Refused(_("it does not start with http:// or https://"))
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise Refused(f"not a valid port in {url!r}") from None
+        raise Refused(_("its port is not a number")) from None
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
-        raise Refused(f"{parts.hostname} cannot be resolved ({error})") from None
+        raise Refused(
+            _("%(host)s cannot be found (%(error)s)") % {"host": parts.hostname, "error": error}
+        ) from None
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not allow_private:
         blocked = [ip for ip in addresses if not _public(ip)]
         if blocked:
             raise Refused(
-                f"{parts.hostname} is on this machine or a private network ({blocked[0]})"
+                _("%(host)s is on this machine or on a private network (%(address)s)")
+                % {"host": parts.hostname, "address": blocked[0]}
             )
     return parts.hostname, port, str(addresses[0])
 

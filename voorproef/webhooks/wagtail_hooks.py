@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views.generic import CreateView, EditView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -157,13 +158,17 @@ class DeliveryViewSet(ModelViewSet):
     edit_view_class = DeliveryEditView
     inspect_view_enabled = True
     list_display = [
-        "event_label",
+        TitleColumn(
+            "event",
+            label=gettext_lazy("Event"),
+            accessor="event_label",
+            url_name="webhook_deliveries:inspect",
+        ),
         "webhook",
         "status",
         "attempts",
         "response_label",
         "created_at",
-        "last_attempt_at",
     ]
     list_filter = None
     filterset_class = DeliveryFilterSet
