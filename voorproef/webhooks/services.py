@@ -23,6 +23,7 @@ from .models import CONNECTOR_EVENTS, EVENTS, Delivery, Webhook
 logger = logging.getLogger(__name__)
 
 STUCK_AFTER = timedelta(minutes=15)
+SWEEP_OVERDUE = timedelta(minutes=2)
 USER_AGENT = "Voorproef-Webhooks/1"
 
 
@@ -236,6 +237,10 @@ def delivery_send(*, delivery_id: int) -> Delivery | None:
         delivery.status = Delivery.Status.DELIVERED
         delivery.delivered_at = timezone.now()
         delivery.last_error = ""
+        if delivery.event == "reader.erased":
+            # The erased address was kept only to pass the erasure on; once it is, it goes.
+            delivery.payload = {**delivery.payload, "data": {}}
+            delivery.email = ""
         delivery.save(
             update_fields=[
                 "status",
@@ -244,6 +249,8 @@ def delivery_send(*, delivery_id: int) -> Delivery | None:
                 "response_code",
                 "response_ms",
                 "last_attempt_at",
+                "payload",
+                "email",
             ]
         )
         if webhook.failing_since is not None:
@@ -310,12 +317,13 @@ def delivery_resend(*, delivery: Delivery) -> bool:
     return bool(updated)
 
 
-def deliveries_requeue(*, webhook: Webhook | None = None) -> int:
+def deliveries_requeue(*, webhook: Webhook | None = None, overdue: timedelta | None = None) -> int:
     """Queue a job for every due delivery of an active webhook (jobs can be lost with a
-    worker, and a switched-off webhook's deliveries wait for it)."""
+    worker, and a switched-off webhook's deliveries wait for it). `overdue`: only those due
+    at least that long, whose own job had its chance (a backlog is not queued twice a minute)."""
     due = Delivery.objects.filter(
         status=Delivery.Status.QUEUED,
-        next_attempt_at__lte=timezone.now(),
+        next_attempt_at__lte=timezone.now() - (overdue or timedelta(0)),
         webhook__active=True,
     )
     if webhook is not None:
@@ -355,13 +363,19 @@ def deliveries_sweep() -> int:
     receiver recognises it by its webhook-id if it did arrive), and switch off webhooks that
     failed for WEBHOOK_DISABLE_AFTER_DAYS."""
     now = timezone.now()
-    stuck = Delivery.objects.filter(
-        status=Delivery.Status.SENDING, claimed_at__lt=now - STUCK_AFTER
-    ).update(
-        status=Delivery.Status.QUEUED,
-        next_attempt_at=now,
-        last_error="The worker stopped while sending; sent again with the same webhook-id.",
+    stuck_ids = list(
+        Delivery.objects.filter(
+            status=Delivery.Status.SENDING, claimed_at__lt=now - STUCK_AFTER
+        ).values_list("pk", flat=True)
     )
+    with transaction.atomic():
+        stuck = Delivery.objects.filter(pk__in=stuck_ids, status=Delivery.Status.SENDING).update(
+            status=Delivery.Status.QUEUED,
+            next_attempt_at=now,
+            last_error="The worker stopped while sending; sent again with the same webhook-id.",
+        )
+        for delivery_id in stuck_ids:
+            _enqueue(delivery_id)
     if stuck:
         logger.warning("%s webhook deliveries were left half-sent; queued again", stuck)
     cutoff = now - timedelta(days=settings.WEBHOOK_DISABLE_AFTER_DAYS)
@@ -371,7 +385,7 @@ def deliveries_sweep() -> int:
             reason=_("Every delivery failed for %(days)s days.")
             % {"days": settings.WEBHOOK_DISABLE_AFTER_DAYS},
         )
-    return deliveries_requeue()
+    return deliveries_requeue(overdue=SWEEP_OVERDUE)
 
 
 def deliveries_age_out() -> int:
