@@ -80,6 +80,7 @@ bench: install nginx wrk
 	VAR_DIR=$(CURDIR)/var/bench-run $(BIN)/python -m voorproef.core.bootstrap
 	VAR_DIR=$(CURDIR)/var/bench-run $(BIN)/python bench/stamp.py
 	VAR_DIR=$(CURDIR)/var/bench-run $(BIN)/python bench/enumeration.py
+	VAR_DIR=$(CURDIR)/var/bench-run $(BIN)/python bench/webhooks.py
 	$(BIN)/python bench/wordpress_import.py
 	$(BIN)/python bench/load.py
 

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "voorproef.privacy",
     "voorproef.mail",
     "voorproef.wordpress",
+    "voorproef.webhooks",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -315,6 +316,21 @@ MAIL_RETRY_SECONDS = [
     int(s) for s in env("MAIL_RETRY_SECONDS", "60,300,1800,7200,21600,43200").split(",") if s
 ]
 DKIM_PRIVATE_KEY = env_secret("DKIM_PRIVATE_KEY")
+
+# Webhooks (voorproef.webhooks): how long to wait for a receiver, when to try again after a
+# timeout or a 5xx (Standard Webhooks' schedule), when to switch off a webhook that keeps failing.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+_WEBHOOK_RETRIES = env("WEBHOOK_RETRY_SECONDS", "5,300,1800,7200,18000,36000,36000")
+WEBHOOK_RETRY_SECONDS = [int(s) for s in _WEBHOOK_RETRIES.split(",") if s]
+WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 5)
+WEBHOOK_ROTATION_OVERLAP_HOURS = env_int("WEBHOOK_ROTATION_OVERLAP_HOURS", 24)
+# Let every webhook reach this machine and private networks (otherwise per webhook, by a
+# superuser or `manage.py webhooks add --allow-private`).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+RETENTION_WEBHOOK_DAYS = env_int("RETENTION_WEBHOOK_DAYS", 30)
+# The mailing tools' API keys: from the environment or a file, never in the database.
+LAPOSTA_API_KEY = env_secret("LAPOSTA_API_KEY")
+MAILCHIMP_API_KEY = env_secret("MAILCHIMP_API_KEY")
 DKIM_SELECTOR = env("DKIM_SELECTOR", "voorproef")
 DKIM_DOMAIN = env("DKIM_DOMAIN")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"Voorproef <noreply@{_site.hostname}>")

@@ -69,6 +69,7 @@ EDITORS_MAILS = {
     "inbox-new",
     "admin-password-reset",
     "privacy-taken-off",
+    "webhook-disabled",
 }
 
 
@@ -201,6 +202,7 @@ def test_an_editor_hands_over_a_copy_for_a_request_that_came_by_post(
                 "reacties.csv",
                 "berichten.csv",
                 "mails.csv",
+                "doorgestuurd.csv",
             ]
         )
         data = json.loads(archive.read("gegevens.json"))

@@ -291,6 +291,7 @@ def test_erasing_deletes_everything_and_keeps_the_comments_without_a_name(
         "mails": len(listed),
         "mails_scrubbed": 0,
         "comments_anonymised": 2,
+        "webhook_deliveries": 0,
     }
     logged = json.dumps(list(DataRequest.objects.values()), default=str)
     assert "anna" not in logged.lower() and "192.0.2" not in logged
