@@ -120,3 +120,25 @@ def test_a_failing_follower_does_not_stop_the_reader(
         events.happened.disconnect(dispatch_uid="test-broken")
     assert request.pk is not None
     assert names(heard) == ["lead.created"]
+
+
+def test_a_follower_that_breaks_the_database_rolls_back_only_its_own_writes(
+    essay: EssayPage, heard: list[events.Event]
+) -> None:
+    from django.db import connection
+
+    from voorproef.downloads.models import DownloadRequest, Reader
+
+    def broken(event: events.Event) -> None:
+        Reader.objects.create(email="follower@example.nl")
+        with connection.cursor() as cursor:  # on PostgreSQL this aborts the transaction
+            cursor.execute("SELECT * FROM no_such_table")
+
+    events.follow(broken, dispatch_uid="test-broken-database")
+    try:
+        request, _raw = requested(essay)
+    finally:
+        events.happened.disconnect(dispatch_uid="test-broken-database")
+    assert DownloadRequest.objects.filter(pk=request.pk).exists()
+    assert not Reader.objects.filter(email="follower@example.nl").exists()
+    assert names(heard) == ["lead.created"]

@@ -2,14 +2,17 @@
 tool) without the feature apps knowing any of them.
 
 A feature app calls `emit` where the thing happens, inside the transaction that stores it, so
-a follower that writes (a webhook delivery) commits or rolls back with it. Such a follower
-writes in a savepoint of its own (`with transaction.atomic():`), so its failure never breaks the
-reader's transaction; a follower that only counts waits for the commit (`on_commit`).
-Followers connect to `happened` in their app's `ready()`:
+a follower that writes (a webhook delivery) commits or rolls back with it. A follower that only
+counts waits for the commit (`transaction.on_commit`). Followers are connected with `follow` in
+their app's `ready()`:
 
-    events.happened.connect(_on_event, dispatch_uid="stats-events")
+    events.follow(_on_event, dispatch_uid="stats-events")
 
-    def _on_event(sender, *, event: events.Event, **kwargs): ...
+    def _on_event(event: events.Event) -> None: ...
+
+`follow` runs each follower in a savepoint of its own and logs what it raises: a follower's
+failure (a bug, a database error, which on PostgreSQL would otherwise abort the whole
+transaction) rolls back that follower's writes only, never what the reader did.
 
 Every event a feature app emits is named in `NAMES`, with what its `subject` is and what its
 `data` holds. A follower must ignore names it does not know: new ones will come.
@@ -18,10 +21,12 @@ Every event a feature app emits is named in `NAMES`, with what its `subject` is 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -59,6 +64,19 @@ class Event:
     subject: Any = None
     data: dict[str, Any] = field(default_factory=dict)
     at: datetime = field(default_factory=timezone.now)
+
+
+def follow(follower: Callable[[Event], None], *, dispatch_uid: str) -> None:
+    """Have `follower` told of every event, each time in a savepoint of its own."""
+
+    def guarded(sender: Any, *, event: Event, **kwargs: Any) -> None:
+        try:
+            with transaction.atomic():
+                follower(event)
+        except Exception:
+            logger.exception("event %s: follower %s failed", event.name, dispatch_uid)
+
+    happened.connect(guarded, dispatch_uid=dispatch_uid, weak=False)
 
 
 def emit(name: str, *, essay_id: int | None, subject: Any = None, **data: Any) -> Event:
