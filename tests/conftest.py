@@ -20,6 +20,7 @@ from django.test import Client, override_settings
 from wagtail.models import Page
 
 from voorproef.core.pagecache import page_cache_generation_forget
+from voorproef.core.routing import routes_forget
 from voorproef.core.workers import worker_command
 from voorproef.downloads.services import essay_pdf_refresh
 from voorproef.essays.demo.loader import SLUG, demo_load
@@ -88,6 +89,7 @@ def _fresh_state(request: pytest.FixtureRequest) -> None:
     # Every test starts with an empty cache, after the database is what it should be.
     cache.clear()
     page_cache_generation_forget()
+    routes_forget()
 
 
 @pytest.fixture

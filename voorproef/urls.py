@@ -4,12 +4,12 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.urls import serve_pattern
 
+from voorproef.core import routing
 from voorproef.core import views as core_views
 from voorproef.essays.feeds import EssayFeed
 
@@ -45,5 +45,5 @@ urlpatterns += [
         auth_views.LoginView.as_view(template_name="wagtailcore/login.html"),
         name="wagtailcore_login",
     ),
-    re_path(serve_pattern, csrf_exempt(wagtail_views.serve), name="wagtail_serve"),
+    re_path(serve_pattern, csrf_exempt(routing.serve), name="wagtail_serve"),
 ]

@@ -1,0 +1,84 @@
+"""Wagtail's page routing, remembered: which page (and which of its sub-routes) an address leads
+to, so that a request for an essay or a form post to it reads one page, not the site and the
+whole path of the page tree (five queries) each time.
+
+What is remembered is keyed by the page cache's generation, which a publish, an unpublish, a
+move, a deleted page, a changed site or view restriction bumps (core/signal_handlers.py): after
+any of these the next request walks the tree again. Each process keeps its own small table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponseBase
+from wagtail import views as wagtail_views
+from wagtail.models import Page, Site
+
+from .pagecache import page_cache_generation
+
+_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class _Route:
+    site: Site
+    model: type[Page]
+    page_id: int
+    rest: tuple[str, ...]  # what the page itself routes (a sub-route of a routable page)
+
+
+_routes: dict[tuple[str, str, str, str], _Route] = {}
+
+
+def _key(request: HttpRequest, path: str) -> tuple[str, str, str, str]:
+    return (page_cache_generation(), request._get_raw_host(), request.get_port(), path)  # type: ignore[attr-defined]
+
+
+def _remember(key: tuple[str, str, str, str], request: HttpRequest, path: str) -> None:
+    result = Page.route_for_request(request, path)
+    site = getattr(request, "_wagtail_site", None)
+    if result is None or site is None:
+        return
+    page = result[0]
+    components = [part for part in path.split("/") if part]
+    root_depth = len([part for part in site.root_page.url_path.split("/") if part])
+    own = len([part for part in page.url_path.split("/") if part]) - root_depth
+    if not page.live or own < 0 or own > len(components):
+        return
+    if len(_routes) >= _SIZE:  # old generations' routes, or a crawler's many addresses
+        _routes.clear()
+    _routes[key] = _Route(site, type(page), page.pk, tuple(components[own:]))
+
+
+def _recall(key: tuple[str, str, str, str], request: HttpRequest) -> bool:
+    route = _routes.get(key)
+    if route is None:
+        return False
+    page = route.model.objects.filter(pk=route.page_id, live=True).first()
+    if page is None:
+        return False
+    try:
+        result = page.route(request, list(route.rest))
+    except Http404:
+        return False
+    if result is None or result[0].pk != page.pk:
+        return False
+    request._wagtail_site = route.site  # type: ignore[attr-defined]
+    request._wagtail_route_for_request = result  # type: ignore[attr-defined]
+    return True
+
+
+def serve(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Wagtail's `serve`, with the route remembered: what comes after (the page's own serve,
+    privacy restrictions and the other `before_serve_page` hooks) is Wagtail's, unchanged."""
+    key = _key(request, path)
+    if not _recall(key, request):
+        _remember(key, request, path)
+    response: Any = wagtail_views.serve(request, path)
+    return response
+
+
+def routes_forget() -> None:
+    """For tests that change pages without a commit (and so without a purge)."""
+    _routes.clear()
