@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "voorproef.privacy",
     "voorproef.mail",
     "voorproef.wordpress",
+    "voorproef.stats",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

@@ -62,9 +62,7 @@ def test_a_download_request_its_confirmation_and_fetches(
     assert [event.data["first"] for event in fetched] == [True, False]
 
 
-def test_a_withdrawal_is_told_once_per_address(
-    essay: EssayPage, heard: list[events.Event]
-) -> None:
+def test_a_withdrawal_is_told_once_per_address(essay: EssayPage, heard: list[events.Event]) -> None:
     first, _ = requested(essay, newsletter=True)
     requested(essay, newsletter=True)
     assert downloads.newsletter_confirm(raw_token="nothing") is False
