@@ -44,7 +44,7 @@ def funnel_svg(*, title: str, rows: list[tuple[str, str, int, float | None]]) ->
                 count,
             )
         )
-        if lost is not None and i:
+        if lost is not None and round(lost * 100) and i:
             parts.append(
                 format_html(
                     '<text x="{}" y="{}" class="vp-chart__drop">−{}%</text>',
@@ -85,6 +85,10 @@ def lines_svg(*, title: str, days: list[date], series: list[tuple[str, list[int]
             for n, (_name, values) in enumerate(series)
         ),
     )
+    offsets, x = [], left
+    for name, _values in series:
+        offsets.append(x)
+        x += 44 + 8 * len(name)  # the line, a gap and the label at about 8 units a letter
     legend = format_html_join(
         "",
         '<g transform="translate({},0)"><line x1="0" y1="-8" x2="22" y2="-8" stroke="{}"'
@@ -92,7 +96,7 @@ def lines_svg(*, title: str, days: list[date], series: list[tuple[str, list[int]
         '<text x="28" y="-4" class="vp-chart__label">{}</text></g>',
         (
             (
-                left + n * 170,
+                offsets[n],
                 SERIES_STYLES[n % len(SERIES_STYLES)][0],
                 SERIES_STYLES[n % len(SERIES_STYLES)][1] or "none",
                 name,

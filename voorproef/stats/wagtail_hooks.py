@@ -13,7 +13,7 @@ from wagtail.admin.ui.components import Component
 
 from . import admin_views
 from .models import Step
-from .services import report
+from .services import counts_fold, report
 
 
 @hooks.register("register_admin_urls")
@@ -34,6 +34,7 @@ class StatsSummaryPanel(Component):
     template_name = "stats/admin/summary_panel.html"
 
     def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+        counts_fold(include_current=True)  # what this process holds is shown at once
         end = timezone.localdate()
         result = report(page_id=None, start=end - timedelta(days=6), end=end)
         return {
