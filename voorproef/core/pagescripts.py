@@ -1,7 +1,7 @@
 """Scripts a room adds to every public page (a statistics beacon), without core knowing it:
 registered in the app's `ready()`, loaded by the base template with `defer`, from this site
-only (the CSP allows no other). A page that is a Wagtail page gives the script its id in
-`data-page`."""
+only (the CSP allows no other), on Wagtail's pages (not the forms' own answers), with the
+page's id in `data-page`."""
 
 from __future__ import annotations
 
