@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import crawleruseragents
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
@@ -38,6 +38,7 @@ from voorproef.core import events
 from .models import SITE, SOURCE_FIELDS, SOURCE_MAX, BufferWriter, DailyCount, DailySalt, Step
 
 logger = logging.getLogger(__name__)
+cache = caches["stats"]  # apart from the page cache (settings.CACHES)
 
 BUCKET_SECONDS = 20
 WRITER_BUCKETS = 3600 // BUCKET_SECONDS  # a process takes a new writer id every hour
