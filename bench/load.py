@@ -240,7 +240,7 @@ def _wanted(name: str) -> bool:
 def _views_counted(env: dict[str, str]) -> int:
     """Page views in the statistics, once the web processes' buckets in the cache (20 s each)
     have ended and are folded, as the scheduler folds them."""
-    time.sleep(26)
+    time.sleep(20 - time.time() % 20 + 6)  # the current bucket ends, and the fold's slack
     code = (
         "from django.db.models import Sum\n"
         "from voorproef.stats.models import DailyCount\n"
