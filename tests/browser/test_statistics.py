@@ -79,7 +79,7 @@ def test_the_dashboard_shows_exactly_what_three_readers_did(
 ) -> None:
     from voorproef.stats import services
 
-    services.cache.clear()  # counts and visits an earlier test left in this process
+    services.stats_cache().clear()  # counts and visits an earlier test left in this process
     services._buffer.drain()
     services._buffer.writer = None
     essay.delivery_mode = "confirm"

@@ -8,7 +8,7 @@ from voorproef.stats import services, views
 @pytest.fixture(autouse=True)
 def _fresh_buffer() -> None:
     """Each test's database starts anew; so does this process's buffer of counts."""
-    services.cache.clear()
+    services.stats_cache().clear()
     services._buffer.drain()
     services._buffer.writer = None
     services._salts.clear()

@@ -38,7 +38,13 @@ from voorproef.core import events
 from .models import SITE, SOURCE_FIELDS, SOURCE_MAX, BufferWriter, DailyCount, DailySalt, Step
 
 logger = logging.getLogger(__name__)
-cache = caches["stats"]  # apart from the page cache (settings.CACHES)
+
+
+def stats_cache() -> Any:
+    """The statistics' own cache (settings.CACHES), apart from the pages'. Looked up when
+    used: importing this module makes no folder."""
+    return caches["stats"]
+
 
 BUCKET_SECONDS = 20
 WRITER_BUCKETS = 3600 // BUCKET_SECONDS  # a process takes a new writer id every hour
@@ -147,14 +153,14 @@ class _Buffer:
             if bucket != self.bucket:
                 self.bucket, self.counts = bucket, Counter()
             self.counts.update(keys)
-            cache.set(_buffer_key(self.writer.pk, bucket), dict(self.counts), KEY_SECONDS)
+            stats_cache().set(_buffer_key(self.writer.pk, bucket), dict(self.counts), KEY_SECONDS)
 
     def drain(self) -> Counter[CountKey]:
         """Take the current bucket's counts out (a fold in this process, as in the tests)."""
         with self.lock:
             counts, self.counts = self.counts, Counter()
             if self.writer is not None:
-                cache.delete(_buffer_key(self.writer.pk, self.bucket))
+                stats_cache().delete(_buffer_key(self.writer.pk, self.bucket))
             return counts
 
 
@@ -188,7 +194,7 @@ def hit_record(
     now = now or timezone.now()
     day = timezone.localdate(now)
     key = _visit_key(visit_hash(day=day, ip_network=ip_network, user_agent=user_agent))
-    state = cache.get(key)
+    state = stats_cache().get(key)
     counts: list[CountKey] = []
     if state is None:
         source = source_parse(referrer=referrer, query=query, own_host=host)
@@ -207,7 +213,7 @@ def hit_record(
         counts.append((day.isoformat(), page_id, Step.FORM, source))
         changed = True
     if changed:
-        cache.set(key, state, _until_day_ends(now))
+        stats_cache().set(key, state, _until_day_ends(now))
     _count(counts)
     return True
 
@@ -243,7 +249,7 @@ def event_record(event: events.Event) -> None:
         visit = visit_hash(
             day=day, ip_network=str(event.data.get("ip_network") or ""), user_agent=user_agent
         )
-        state = cache.get(_visit_key(visit))
+        state = stats_cache().get(_visit_key(visit))
         if state is not None:
             source = state["source"]
     counts = [(day.isoformat(), event.essay_id, step, source)]
@@ -287,7 +293,7 @@ def counts_fold(*, include_current: bool = False, now: float | None = None) -> i
             end = min(last, writer.first_bucket + WRITER_BUCKETS - 1)
             start = max(writer.folded_bucket + 1, _bucket(now - KEY_SECONDS))
             keys = [_buffer_key(writer.pk, bucket) for bucket in range(start, end + 1)]
-            for counts in cache.get_many(keys).values():
+            for counts in stats_cache().get_many(keys).values():
                 total.update(counts)
             done += keys
             if end >= writer.first_bucket + WRITER_BUCKETS - 1:
@@ -296,7 +302,7 @@ def counts_fold(*, include_current: bool = False, now: float | None = None) -> i
                 writer.folded_bucket = end
                 writer.save(update_fields=["folded_bucket"])
         _store(total)
-        transaction.on_commit(lambda: cache.delete_many(done))
+        transaction.on_commit(lambda: stats_cache().delete_many(done))
     return sum(total.values())
 
 
