@@ -40,6 +40,9 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
 MAILS = int(os.environ.get("BENCH_MAILS", "500"))
+# Only these scenarios (comma-separated keys of the table, e.g. "nginx,beacon"); the static
+# run, which the others are measured against, always runs. Empty: all of them.
+ONLY = {name for name in os.environ.get("BENCH_SCENARIOS", "").split(",") if name}
 ESSAY = "/nieuw-publiek-werken/"
 AUTHOR = "vaste.lezer@example.nl"
 OUT = ROOT / "var" / "bench"
@@ -230,6 +233,28 @@ def _count(env: dict[str, str], model: str, where: str = "") -> int:
     return int(out.strip().splitlines()[-1])
 
 
+def _wanted(name: str) -> bool:
+    return not ONLY or name == "static" or name in ONLY
+
+
+def _views_counted(env: dict[str, str]) -> int:
+    """Page views in the statistics, once the web processes' buckets in the cache (20 s each)
+    have ended and are folded, as the scheduler folds them."""
+    time.sleep(20 - time.time() % 20 + 6)  # the current bucket ends, and the fold's slack
+    code = (
+        "from django.db.models import Sum\n"
+        "from voorproef.stats.models import DailyCount\n"
+        "from voorproef.stats.services import counts_fold\n"
+        "counts_fold()\n"
+        "print(DailyCount.objects.filter(step='view').aggregate(n=Sum('count'))['n'] or 0)"
+    )
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return int(out.strip().splitlines()[-1])
+
+
 def _outbox_wait(env: dict[str, str], timeout: float = 900) -> None:
     """Until the worker has sent every queued mail."""
     started = time.monotonic()
@@ -307,6 +332,8 @@ def main() -> None:
             _wait_up(f"http://127.0.0.1:{ports['nginx']}{ESSAY}")
             token = re.search(r'name="form_token" value="([^"]+)"', page)
             assert token, "no form token on the essay page"
+            page_id = re.search(r'data-page="(\d+)"', page)
+            assert page_id, "no statistics beacon on the essay page"
             time.sleep(2.5)  # a form posted sooner than FORM_MIN_SECONDS is refused
             for round_ in range(1, ROUNDS + 1):
                 print(f"round {round_} of {ROUNDS}", flush=True)
@@ -320,11 +347,26 @@ def main() -> None:
                     "uncached": f"http://127.0.0.1:{ports['uncached']}{ESSAY}",
                 }
                 for name, url in scenarios.items():
-                    results.setdefault(name, []).append(_wrk(url))
+                    if _wanted(name):
+                        results.setdefault(name, []).append(_wrk(url))
+                if _wanted("beacon"):
+                    # A launch spike's page views, each counted through nginx; then how many
+                    # of the answered ones the statistics hold.
+                    views: list[int] = []
+                    result = _wrk(
+                        f"http://127.0.0.1:{ports['nginx']}/stats/hit",
+                        script="beacon.lua",
+                        args=(page_id.group(1), ESSAY, f"r{round_}"),
+                        measured=lambda v=views: v.append(_views_counted(env)),
+                    )
+                    result["stored"] = _views_counted(env) - views[0]
+                    results.setdefault("beacon", []).append(result)
                 for kind, path, model in [
                     ("download", "download/", "downloads.DownloadRequest"),
                     ("comment", "reacties/plaatsen/", "comments.Comment"),
                 ]:
+                    if not _wanted(f"{kind} POST"):
+                        continue
                     counts: list[int] = []
                     result = _wrk(
                         app + ESSAY + path,
@@ -338,6 +380,14 @@ def main() -> None:
             # Mail: the queue the POSTs left first (every mail, not only the downloads': a
             # late one would count as the batch's), then a batch without and one with the PDF.
             _outbox_wait(env)
+            if not _wanted("mail"):
+                controller.stop()
+                _report(results, database=database, locked=0)
+                if os.environ.get("BENCH_KEEP"):
+                    print(f"kept: {work}")
+                else:
+                    shutil.rmtree(work, ignore_errors=True)
+                return
             sent = sink.count
             _manage(env, code=_QUEUE_MAILS.format(count=MAILS))
             seconds = _drain(sink, sent + MAILS)
@@ -366,12 +416,15 @@ def _report(results: dict[str, list[dict[str, Any]]], *, database: str, locked: 
         "uncached": "4 essay, page cache off",
         "download POST": "5 download POST",
         "comment POST": "6 comment POST",
+        "beacon": "7 statistics beacon, nginx",
     }
     table: dict[str, Any] = {}
     print(f"\n{database}, {ROUNDS} rounds of {SECONDS} s (medians), wrk -t2 -c32")
     print(f"{'scenario':<34}{'req/s':>10}{'of static':>11}{'p50 ms':>9}{'p99 ms':>9}"
           f"{'errors':>8}{'bytes':>8}")  # fmt: skip
     for key, label in labels.items():
+        if key not in results:
+            continue
         rows = results[key]
         row = {
             "rps": _median(rows, "rps"),
@@ -388,14 +441,20 @@ def _report(results: dict[str, list[dict[str, Any]]], *, database: str, locked: 
         print(f"{label:<34}{row['rps']:>10.0f}{row['ratio']:>10.2%}{row['p50_ms']:>9.1f}"
               f"{row['p99_ms']:>9.1f}{row['errors']:>8}{row['bytes']:>8.0f}")  # fmt: skip
     stamp_file = OUT / "stamp.json"
+    if ONLY:
+        for key in ("download POST", "comment POST", "beacon"):
+            if key in table:
+                print(f"{key}: {table[key]['stored']} stored of {table[key]['requests']} answered")
+        (OUT / "load-only.json").write_text(json.dumps({"scenarios": table, "raw": results}))
+        return
     if stamp_file.exists():
         stamp = json.loads(stamp_file.read_text())
         table["stamp"] = stamp
-        print(f"7 stamping a 50-page PDF: {json.dumps(stamp)}")
+        print(f"8 stamping a 50-page PDF: {json.dumps(stamp)}")
     for key in ("mail", "mail with PDF"):
         table[key] = results[key][0]
-        print(f"8 {key}: {results[key][0]['per_second']:.0f} mails/s ({results[key][0]['mails']})")
-    for key in ("download POST", "comment POST"):
+        print(f"9 {key}: {results[key][0]['per_second']:.0f} mails/s ({results[key][0]['mails']})")
+    for key in ("download POST", "comment POST", "beacon"):
         row = table[key]
         print(f"{key}: {row['stored']} stored of {row['requests']} answered")
     print(f'"database is locked" in the server log: {locked}')

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "voorproef.mail",
     "voorproef.wordpress",
     "voorproef.webhooks",
+    "voorproef.stats",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -243,6 +244,18 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# The statistics' visits and buffered counts (voorproef/stats): apart from the pages and rate
+# limits, so a launch spike's visitors never push a cached page out. On Redis the same server,
+# under a prefix of their own (keys expire by themselves); else files of their own, many more.
+CACHES["stats"] = (
+    {**CACHES["default"], "KEY_PREFIX": "voorproef-stats"}
+    if REDIS_URL
+    else {
+        "BACKEND": "voorproef.core.caching.FileCache",
+        "LOCATION": str(VAR_DIR / "stats-cache"),
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    }
+)
 CACHES["renditions"] = {
     "BACKEND": "voorproef.core.caching.RenditionCache",
     "TIMEOUT": 300,

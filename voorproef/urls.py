@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("voorproef.comments.urls")),
     path("", include("voorproef.privacy.urls")),
     path("", include("voorproef.wordpress.urls")),
+    path("", include("voorproef.stats.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from wagtail.models import Site
 
+from voorproef.core.pagescripts import page_scripts
+
 _OG_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 
 
@@ -15,4 +17,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "SITE_URL": settings.SITE_URL,
         "site_name": (wagtail_site.site_name if wagtail_site else "") or settings.WAGTAIL_SITE_NAME,
         "og_locale": _OG_LOCALES.get(settings.LANGUAGE_CODE, "nl_NL"),
+        "page_scripts": page_scripts(),
     }

@@ -112,10 +112,21 @@ def holdings_export(
     }
 
 
+# The site counts visits (voorproef/stats) only as daily numbers per page, none of them tied to
+# an address: a copy has nothing to show of them, and says so.
+STATISTICS_NOTE = _(
+    "Statistics: we count per page and day how many browsers came, from where, and how many "
+    "took each step (the form, a request, a download, a message, a comment). None of these "
+    "numbers is tied to you, your name or your address, so there is nothing of them to show "
+    "or erase here."
+)
+
+
 def holdings_json(holdings: Holdings) -> str:
     data = {
         "address": holdings.email,
         "exported_at": Copy.when(timezone.now()),
+        "statistics": str(STATISTICS_NOTE),
         **holdings_export(holdings),
     }
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from voorproef.core.pagescripts import page_script_register
+from voorproef.core.personal_data import retention_rule_register
+from voorproef.core.scheduling import periodic_job
+
+
+class StatsConfig(AppConfig):
+    name = "voorproef.stats"
+    label = "stats"
+    verbose_name = _("Statistics")
+
+    def ready(self) -> None:
+        from . import signal_handlers
+        from .services import counts_fold, salts_delete
+
+        signal_handlers.connect()
+        # Every round of the scheduler (a minute): a lost cache loses at most that much.
+        periodic_job("statistics", counts_fold)
+        retention_rule_register("statistics salts", salts_delete)
+        page_script_register("stats/js/beacon.js")
