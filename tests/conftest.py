@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
@@ -22,6 +23,7 @@ from wagtail.models import Page
 from voorproef.core.pagecache import page_cache_generation_forget
 from voorproef.core.routing import routes_forget
 from voorproef.core.workers import worker_command
+from voorproef.downloads.models import private_storage
 from voorproef.downloads.services import essay_pdf_refresh
 from voorproef.essays.demo.loader import SLUG, demo_load
 from voorproef.essays.models import EssayPage
@@ -49,6 +51,9 @@ def _empty_task_queue() -> None:
 
 
 _DEMO_SNAPSHOT: list[str] = []
+# The demo essay's PDF as the snapshot names it: a test that publishes a new revision for real
+# (a worker, a live server) renders another and deletes this one when it commits.
+_DEMO_PDF: list[tuple[str, bytes]] = []
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +62,10 @@ def django_db_setup(_media_root: Path, django_db_setup: Any, django_db_blocker: 
     with django_db_blocker.unblock():
         essay = demo_load()
         assert essay is not None
-        essay_pdf_refresh(essay=essay)
+        pdf = essay_pdf_refresh(essay=essay)
+        assert pdf is not None
+        with pdf.file.open("rb") as file:
+            _DEMO_PDF.append((pdf.file.name, file.read()))
         # Content types first: Wagtail builds a page's own row (HomePage, EssayPage) by looking
         # its content type up, and creates one when the snapshot's are not back yet, taking
         # the number of another.
@@ -86,6 +94,9 @@ def _fresh_state(request: pytest.FixtureRequest) -> None:
                 tables = [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy]
                 for sql in connection.ops.sequence_reset_sql(no_style(), tables):
                     cursor.execute(sql)
+            name, data = _DEMO_PDF[0]
+            if not private_storage().exists(name):
+                private_storage().save(name, ContentFile(data))
     # Every test starts with an empty cache, after the database is what it should be.
     cache.clear()
     page_cache_generation_forget()

@@ -117,8 +117,8 @@ def lines_svg(*, title: str, days: list[date], series: list[tuple[str, list[int]
         tx=left - 6,
         top=top,
         lb=height - 6,
-        first=date_format(days[0], "j M") if days else "",
-        last=date_format(days[-1], "j M") if days else "",
+        first=date_format(days[0], "MONTH_DAY_FORMAT") if days else "",
+        last=date_format(days[-1], "MONTH_DAY_FORMAT") if days else "",
     )
     return format_html(
         '<svg class="vp-chart" role="img" viewBox="0 -24 {} {}" width="100%"><title>{}</title>'
