@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
 
-from voorproef.core.pagecache import page_cache_generation
+from voorproef.core.pagecache import FRAGMENT_SECONDS, page_fragment_key
 
 from . import services
 from .forms import CommentForm
@@ -19,8 +18,6 @@ from .params import AUTHOR_KEY_PARAM, REPLY_TO_PARAM
 
 if TYPE_CHECKING:
     from voorproef.core.pages import FeaturePage
-
-COMMENT_LIST_SECONDS = 24 * 3600
 
 
 def _preview(essay: FeaturePage, key: str) -> Comment | None:
@@ -57,18 +54,7 @@ def discussion_context(essay: FeaturePage, request: HttpRequest, *, page: int) -
     list_key = (
         ""
         if preview is not None
-        else ":".join(
-            str(part)
-            for part in (
-                page_cache_generation(),
-                essay.pk,
-                starters.number,
-                site.per_page,
-                site.thread_depth,
-                open_,
-                get_language(),
-            )
-        )
+        else page_fragment_key(essay.pk, starters.number, site.per_page, site.thread_depth, open_)
     )
 
     reply_to = None
@@ -81,7 +67,7 @@ def discussion_context(essay: FeaturePage, request: HttpRequest, *, page: int) -
         "comment_count": threads.approved,
         "comment_threads": SimpleLazyObject(shown),
         "comment_list_key": list_key,
-        "comment_list_seconds": COMMENT_LIST_SECONDS,
+        "comment_list_seconds": FRAGMENT_SECONDS,
         "comment_paginator": paginator,
         "comments_open": open_,
         "comment_form": form if open_ else None,

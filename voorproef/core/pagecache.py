@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,18 @@ def page_cache_purge(*, reason: str) -> None:
     cache.set(GENERATION_KEY, generation, timeout=None)
     _generation_read = (time.monotonic() + GENERATION_SECONDS, generation)
     logger.debug("page cache purged: %s", reason)
+
+
+# How long a rendered part of a page ({% cache %}) is kept at most; its key changes sooner,
+# with the generation.
+FRAGMENT_SECONDS = 24 * 3600
+
+
+def page_fragment_key(*parts: object) -> str:
+    """The key of a rendered part of a public page (the essay's text, a page of comments):
+    the generation, so any purge renders it afresh, then what else it depends on, and the
+    language it is rendered in."""
+    return ":".join(str(part) for part in (page_cache_generation(), *parts, get_language()))
 
 
 # Query parameters that tell analytics where a reader came from and never change the page.

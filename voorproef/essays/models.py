@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, get_text_list
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -25,7 +24,7 @@ from voorproef.comments.params import AUTHOR_KEY_PARAM
 from voorproef.core.http import private
 from voorproef.core.links import absolute_url
 from voorproef.core.models import SiteSettings
-from voorproef.core.pagecache import mark_cacheable, page_cache_generation
+from voorproef.core.pagecache import FRAGMENT_SECONDS, mark_cacheable, page_fragment_key
 from voorproef.core.pages import PageForm
 from voorproef.downloads.pages import DownloadGateMixin
 from voorproef.inbox.pages import ReaderMessagesMixin
@@ -238,18 +237,16 @@ class EssayPage(DownloadGateMixin, ReaderMessagesMixin, DiscussionMixin, Routabl
             public_blocks=SimpleLazyObject(self.public_blocks),
             gate=SimpleLazyObject(self.gate),
             essay_cache_key=self._essay_cache_key(request),
-            essay_cache_seconds=24 * 3600,
+            essay_cache_seconds=FRAGMENT_SECONDS,
         )
         return context
 
     def _essay_cache_key(self, request: HttpRequest) -> str:
-        """The rendered hero and body are kept until the public pages next change (the page
-        cache's generation, which a publish bumps), for this revision in this language; a
-        preview is never kept."""
+        """The rendered hero, introduction and body are kept until the public pages next
+        change, for this revision; a preview is never kept."""
         if getattr(request, "is_preview", False):
             return ""
-        parts = (page_cache_generation(), self.pk, self.live_revision_id, get_language())
-        return ":".join(str(part) for part in parts)
+        return page_fragment_key(self.pk, self.live_revision_id)
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return mark_cacheable(super().serve(request, *args, **kwargs))
