@@ -44,6 +44,19 @@ def test_counts_of_several_buckets_and_processes_add_up(essay: EssayPage) -> Non
     assert DailyCount.objects.get(page_id=42).count == 4
 
 
+def test_the_dashboard_right_after_a_bucket_ended_sees_all_this_process_counted(
+    essay: EssayPage,
+) -> None:
+    services._buffer.add([KEY, KEY], now=T0 + BUCKET_SECONDS - 1)  # just before the bucket ends
+    services._buffer.add([KEY], now=T0 + BUCKET_SECONDS)  # the next one
+    other = services._Buffer()  # another web process, its bucket may still be written
+    other.add([KEY], now=T0 + BUCKET_SECONDS - 1)
+    assert counts_fold(include_current=True, now=T0 + BUCKET_SECONDS + 1) == 3
+    assert DailyCount.objects.get(page_id=42).count == 3
+    assert counts_fold(now=T0 + 3 * BUCKET_SECONDS) == 1  # the other's, once it is safe
+    assert DailyCount.objects.get(page_id=42).count == 4
+
+
 def test_a_lost_cache_loses_the_waiting_counts_not_the_folded_ones(essay: EssayPage) -> None:
     services._buffer.add([KEY], now=T0)
     counts_fold(now=T0 + BUCKET_SECONDS + 10)

@@ -282,15 +282,18 @@ def _store(counts: Counter[CountKey]) -> None:
 
 def counts_fold(*, include_current: bool = False, now: float | None = None) -> int:
     """Fold the buckets that ended into the daily counts; returns how many counts it moved.
-    `include_current` also takes this process's current bucket (the tests, `manage.py
-    stats`' own process): other processes' current buckets wait for their end."""
+    `include_current` also takes all of this process's buckets (the dashboard, `manage.py
+    stats`, the tests), even one that ended a moment ago: other processes' buckets wait
+    until their requests in flight are done."""
     now = time.time() if now is None else now
     last = _bucket(now - FOLD_SLACK_SECONDS) - 1
+    own = _buffer.writer.pk if include_current and _buffer.writer is not None else None
     total: Counter[CountKey] = _buffer.drain() if include_current else Counter()
     done: list[str] = []
     with transaction.atomic():
         for writer in BufferWriter.objects.select_for_update(skip_locked=True).order_by("pk"):
-            end = min(last, writer.first_bucket + WRITER_BUCKETS - 1)
+            ended = _bucket(now) - 1 if writer.pk == own else last
+            end = min(ended, writer.first_bucket + WRITER_BUCKETS - 1)
             start = max(writer.folded_bucket + 1, _bucket(now - KEY_SECONDS))
             keys = [_buffer_key(writer.pk, bucket) for bucket in range(start, end + 1)]
             for counts in stats_cache().get_many(keys).values():
