@@ -10,6 +10,11 @@ var/bench/load.json. BENCH_ROUNDS rounds (3); the table holds the medians.
 
 BENCH_DATABASE_URL=postgres://…/voorproef_bench runs it on PostgreSQL, in that database, which
 is dropped and created anew (never point it at a database you keep).
+
+WP_BENCH=file adds a column "× WordPress": the file is what the WordPress anchor's bench.sh
+printed (its `name_rps=…` lines), run right before on the same machine. A real render is set
+beside WordPress's own (no page cache), both POSTs beside its comment POST, the page through
+nginx beside WordPress behind its page cache.
 """
 
 from __future__ import annotations
@@ -46,6 +51,25 @@ ONLY = {name for name in os.environ.get("BENCH_SCENARIOS", "").split(",") if nam
 ESSAY = "/nieuw-publiek-werken/"
 AUTHOR = "vaste.lezer@example.nl"
 OUT = ROOT / "var" / "bench"
+# Which of the WordPress anchor's runs each scenario is set beside (WP_BENCH).
+WORDPRESS = {
+    "static": "static",
+    "nginx": "wp_cached",
+    "uncached": "wp_uncached",
+    "download POST": "wp_comment",
+    "comment POST": "wp_comment",
+}
+
+
+def _wordpress() -> dict[str, float]:
+    """WordPress's req/s per run, from the file WP_BENCH names (empty without one)."""
+    name = os.environ.get("WP_BENCH")
+    if not name:
+        return {}
+    found = dict(re.findall(r"^(\w+)_rps=([\d.]+)\s*$", Path(name).read_text(), re.M))
+    if not found:
+        raise SystemExit(f"WP_BENCH: no `name_rps=` lines in {name} (bench.sh's output?)")
+    return {run: float(rps) for run, rps in found.items()}
 
 
 def _free_port() -> int:
@@ -238,14 +262,21 @@ def _wanted(name: str) -> bool:
 
 
 def _views_counted(env: dict[str, str]) -> int:
-    """Page views in the statistics, once the web processes' buckets in the cache (20 s each)
-    have ended and are folded, as the scheduler folds them."""
+    """Page views in the statistics, once nginx's beacon files (10 s each) and the web
+    processes' buckets in the cache (20 s each) have ended and are folded, as the scheduler
+    folds them. The scheduler may be counting a file right then (it takes one by renaming it
+    to .folding): its counts are waited for, not missed."""
     time.sleep(20 - time.time() % 20 + 6)  # the current bucket ends, and the fold's slack
     code = (
+        "import time\n"
+        "from pathlib import Path\n"
+        "from django.conf import settings\n"
         "from django.db.models import Sum\n"
         "from voorproef.stats.models import DailyCount\n"
-        "from voorproef.stats.services import counts_fold\n"
-        "counts_fold()\n"
+        "from voorproef.stats.services import stats_fold\n"
+        "stats_fold()\n"
+        "while any(Path(settings.STATS_BEACON_DIR).glob('*.folding')):\n"
+        "    time.sleep(0.5)\n"
         "print(DailyCount.objects.filter(step='view').aggregate(n=Sum('count'))['n'] or 0)"
     )
     out = subprocess.run(
@@ -419,9 +450,10 @@ def _report(results: dict[str, list[dict[str, Any]]], *, database: str, locked: 
         "beacon": "7 statistics beacon, nginx",
     }
     table: dict[str, Any] = {}
+    wordpress = _wordpress()
     print(f"\n{database}, {ROUNDS} rounds of {SECONDS} s (medians), wrk -t2 -c32")
     print(f"{'scenario':<34}{'req/s':>10}{'of static':>11}{'p50 ms':>9}{'p99 ms':>9}"
-          f"{'errors':>8}{'bytes':>8}")  # fmt: skip
+          f"{'errors':>8}{'bytes':>8}" + ("   × WordPress" if wordpress else ""))  # fmt: skip
     for key, label in labels.items():
         if key not in results:
             continue
@@ -437,9 +469,16 @@ def _report(results: dict[str, list[dict[str, Any]]], *, database: str, locked: 
         if "stored" in rows[0]:
             row["stored"] = int(sum(r["stored"] for r in rows))
             row["requests"] = int(sum(r["requests"] for r in rows))
+        beside = ""
+        if wordpress.get(WORDPRESS.get(key, "")):
+            row["wordpress_rps"] = wordpress[WORDPRESS[key]]
+            row["x_wordpress"] = row["rps"] / row["wordpress_rps"]
+            beside = f"{row['x_wordpress']:>10.2f}× ({WORDPRESS[key]} {row['wordpress_rps']:.0f})"
+        elif wordpress:
+            beside = f"{'—':>10}"
         table[key] = row
         print(f"{label:<34}{row['rps']:>10.0f}{row['ratio']:>10.2%}{row['p50_ms']:>9.1f}"
-              f"{row['p99_ms']:>9.1f}{row['errors']:>8}{row['bytes']:>8.0f}")  # fmt: skip
+              f"{row['p99_ms']:>9.1f}{row['errors']:>8}{row['bytes']:>8.0f}{beside}")  # fmt: skip
     stamp_file = OUT / "stamp.json"
     if ONLY:
         for key in ("download POST", "comment POST", "beacon"):

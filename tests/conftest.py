@@ -27,6 +27,7 @@ from voorproef.downloads.models import private_storage
 from voorproef.downloads.services import essay_pdf_refresh
 from voorproef.essays.demo.loader import SLUG, demo_load
 from voorproef.essays.models import EssayPage
+from voorproef.stats.services import page_paths_forget
 
 from .support import process_env, process_start, processes_stop
 
@@ -101,6 +102,7 @@ def _fresh_state(request: pytest.FixtureRequest) -> None:
     cache.clear()
     page_cache_generation_forget()
     routes_forget()
+    page_paths_forget()
 
 
 @pytest.fixture

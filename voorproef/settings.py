@@ -256,6 +256,9 @@ CACHES["stats"] = (
         "OPTIONS": {"MAX_ENTRIES": 200_000},
     }
 )
+# Where the shipped nginx writes down the statistics beacons it answers itself, a file per 10
+# seconds, for the scheduler to count and delete (deploy/nginx/locations.conf).
+STATS_BEACON_DIR = VAR_DIR / "stats-beacon"
 CACHES["renditions"] = {
     "BACKEND": "voorproef.core.caching.RenditionCache",
     "TIMEOUT": 300,

@@ -20,16 +20,16 @@ request = function()
   if counter % 3 == 0 then
     query = "utm_source%3Dnieuwsbrief%26utm_medium%3Demail%26utm_campaign%3Dlancering"
   end
-  local body = "page=" .. page .. "&kind=view&path=" .. path .. "&query=" .. query
-    .. "&referrer=https%3A%2F%2Fwww.linkedin.com%2Ffeed%2F"
+  -- As the page's script sends it: the fields in the query string, no body.
+  local target = "/stats/hit?page=" .. page .. "&kind=view&path=" .. path .. "&query=" .. query
+    .. "&referrer=https%3A%2F%2Fwww.linkedin.com"
   -- Headers given here replace wrk.headers: each request names all of its own.
   local headers = {
-    ["Content-Type"] = "application/x-www-form-urlencoded;charset=UTF-8",
     ["Sec-Fetch-Site"] = "same-origin",
     ["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128."
       .. run .. "." .. id .. "." .. counter,
   }
-  return wrk.format(nil, nil, headers, body)
+  return wrk.format(nil, target, headers)
 end
 
 dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "report.lua")

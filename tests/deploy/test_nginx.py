@@ -3,6 +3,7 @@ pages from its cache, forms and personal pages straight through, a publish shown
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -16,9 +17,12 @@ import pytest
 import requests
 from django.conf import settings
 
+from tests.stats.helpers import FIREFOX, GOOGLEBOT
 from tests.support import form_token, free_port, wait_for
 from voorproef.downloads.models import DownloadRequest
 from voorproef.essays.models import EssayPage
+from voorproef.stats.models import DailyCount
+from voorproef.stats.services import BEACON_FILE_SECONDS, beacon_files_fold, stats_fold
 
 from .keyed_routes import keyed_urls
 
@@ -30,11 +34,12 @@ ESSAY = "/nieuw-publiek-werken/"
 ACCESS_LOG = "/var/log/nginx/voorproef.access.log"
 
 
-def _locations(static: Path, media: Path, log: Path) -> str:
+def _locations(static: Path, media: Path, log: Path, beacons: Path) -> str:
     text = (DEPLOY / "locations.conf").read_text()
     for shipped, here in [
         ("/srv/voorproef/var/static/", f"{static}/"),
         ("/srv/voorproef/var/media/images/", f"{media}/images/"),
+        ("/srv/voorproef/var/stats-beacon", str(beacons)),
         (ACCESS_LOG, str(log)),
     ]:
         assert shipped in text, shipped
@@ -68,7 +73,8 @@ def nginx(live_server: Any, tmp_path: Path) -> Iterator[str]:
     plain-HTTP server with the shipped locations; returns its address."""
     work = tmp_path / "nginx"
     static, media = tmp_path / "static", Path(settings.MEDIA_ROOT)
-    for folder in (work, static, media / "images", media / "original_images"):
+    beacons = tmp_path / "stats-beacon"
+    for folder in (work, static, media / "images", media / "original_images", beacons):
         folder.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
@@ -76,7 +82,7 @@ def nginx(live_server: Any, tmp_path: Path) -> Iterator[str]:
         check=True, capture_output=True,
     )  # fmt: skip
     locations = work / "locations.conf"
-    locations.write_text(_locations(static, media, work / "access.log"))
+    locations.write_text(_locations(static, media, work / "access.log", beacons))
     upstream = urlsplit(str(live_server)).netloc.replace("localhost", "127.0.0.1")
     port = free_port()
     user = "user root root;" if os.geteuid() == 0 else ""  # workers must read the test's files
@@ -162,6 +168,54 @@ def test_forms_and_personal_pages_pass_through(nginx: str) -> None:
     for _ in range(2):
         held = _get(nginx + ESSAY + "?reactie=1:x")
         assert held.headers["X-Proxy-Cache"] != "HIT"
+
+
+def test_nginx_answers_the_beacon_itself_and_the_scheduler_counts_it_once(
+    nginx: str, essay: EssayPage, settings: Any, tmp_path: Path
+) -> None:
+    settings.STATS_BEACON_DIR = tmp_path / "stats-beacon"
+    fields = {
+        "page": str(essay.pk),
+        "kind": "view",
+        "path": essay.url,
+        "query": "utm_source=nieuwsbrief&utm_campaign=lancering",
+        "referrer": "https://www.linkedin.com",
+    }
+    browser = {"User-Agent": FIREFOX, "Sec-Fetch-Site": "same-origin"}
+    for headers in [
+        browser,
+        {**browser, "User-Agent": GOOGLEBOT},  # written down, not counted
+        {**browser, "Sec-GPC": "1"},  # neither
+        {**browser, "DNT": "1"},
+        {**browser, "Sec-Fetch-Site": "cross-site"},
+    ]:
+        response = requests.post(nginx + "/stats/hit", params=fields, headers=headers, timeout=5)
+        assert response.status_code == 204 and "set-cookie" not in response.headers
+        assert response.headers["Cache-Control"] == "no-store"
+    assert requests.get(nginx + "/stats/hit", params=fields, timeout=5).status_code == 405
+    written = [
+        json.loads(line)
+        for f in settings.STATS_BEACON_DIR.glob("*.log")
+        for line in f.read_text().splitlines()
+    ]
+    assert [line["ua"] for line in written] == [FIREFOX, GOOGLEBOT]
+    assert written[0]["net"] == "127.0.0.0"  # the network, as in the access log
+    assert not DailyCount.objects.exists()  # nginx answered; nothing counted yet
+
+    stats_fold()  # the scheduler's round, with the file still being written: it waits
+    assert not DailyCount.objects.exists()
+    later = time.time() + BEACON_FILE_SECONDS + 6
+    assert beacon_files_fold(now=later) == 3  # the site's visitor, the essay's visitor, its view
+    assert beacon_files_fold(now=later) == 0
+    view = DailyCount.objects.get(step="view")
+    assert (view.page_id, view.count, view.referrer, view.utm_source, view.utm_campaign) == (
+        essay.pk,
+        1,
+        "linkedin.com",
+        "nieuwsbrief",
+        "lancering",
+    )
+    assert not list(settings.STATS_BEACON_DIR.iterdir())  # no network or browser kept
 
 
 def test_editors_go_past_the_cache(nginx: str) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from voorproef.stats import services, views
+from voorproef.stats import services
 
 
 @pytest.fixture(autouse=True)
@@ -12,4 +12,4 @@ def _fresh_buffer() -> None:
     services._buffer.drain()
     services._buffer.writer = None
     services._salts.clear()
-    views._paths.clear()
+    services.page_paths_forget()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Sum
 from django.test import Client
@@ -28,15 +29,16 @@ def beacon(
     path: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> Any:
+    fields = {
+        "page": str(page.pk),
+        "kind": kind,
+        "path": page.url if path is None else path,
+        "query": query,
+        "referrer": referrer,
+    }
+    # In the query string, as beacon.js sends them (nginx writes them down from there).
     return client.post(
-        "/stats/hit",
-        {
-            "page": str(page.pk),
-            "kind": kind,
-            "path": page.url if path is None else path,
-            "query": query,
-            "referrer": referrer,
-        },
+        f"/stats/hit?{urlencode(fields)}",
         headers={"User-Agent": user_agent, "Sec-Fetch-Site": "same-origin", **(headers or {})},
         REMOTE_ADDR=ip,
     )

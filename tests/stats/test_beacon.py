@@ -119,3 +119,13 @@ def test_an_unknown_page_is_not_counted(client: Client) -> None:
 
 def test_a_get_is_refused(client: Client) -> None:
     assert client.get("/stats/hit").status_code == 405
+
+
+def test_a_page_from_before_the_fields_moved_to_the_address_is_still_counted(
+    client: Client, essay: EssayPage
+) -> None:
+    """A page kept in a cache over a deploy sends the beacon's fields as a form."""
+    data = {"page": str(essay.pk), "kind": "view", "path": essay.url}
+    response = client.post("/stats/hit", data, headers={"User-Agent": FIREFOX})
+    assert response.status_code == 204
+    assert counted("view", page_id=essay.pk) == 1

@@ -15,12 +15,15 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def var_dir_prepare() -> None:
-    """VAR_DIR, STATIC_ROOT and the SQLite file's folder exist; so does VAR_DIR/secret_key
-    unless SECRET_KEY or SECRET_KEY_FILE is set. Safe to run in many processes at once."""
+    """VAR_DIR, STATIC_ROOT, the beacons' folder and the SQLite file's folder exist; so does
+    VAR_DIR/secret_key unless SECRET_KEY or SECRET_KEY_FILE is set. Safe to run in many
+    processes at once."""
     # The same defaults as voorproef/settings.py.
     var_dir = Path(os.environ.get("VAR_DIR", str(BASE_DIR / "var")))
     # WhiteNoise warns about a STATIC_ROOT that is not there (collectstatic makes it later).
     (var_dir / "static").mkdir(parents=True, exist_ok=True)
+    # nginx writes the statistics beacons it answers here (deploy/nginx/locations.conf).
+    (var_dir / "stats-beacon").mkdir(exist_ok=True)
     database_url = os.environ.get("DATABASE_URL", f"sqlite:///{var_dir / 'voorproef.sqlite3'}")
     database = dj_database_url.parse(database_url)
     if database["ENGINE"] == "django.db.backends.sqlite3":

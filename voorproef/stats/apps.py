@@ -15,10 +15,11 @@ class StatsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signal_handlers
-        from .services import counts_fold, salts_delete
+        from .services import salts_delete, stats_fold
 
         signal_handlers.connect()
-        # Every round of the scheduler (a minute): a lost cache loses at most that much.
-        periodic_job("statistics", counts_fold)
+        # Every round of the scheduler (a minute): the beacons nginx wrote down, the buckets that
+        # ended. A lost cache loses at most that much.
+        periodic_job("statistics", stats_fold)
         retention_rule_register("statistics salts", salts_delete)
         page_script_register("stats/js/beacon.js")

@@ -14,15 +14,18 @@ counts, never a page.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -32,6 +35,7 @@ from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
+from wagtail.models import Page
 
 from voorproef.core import events
 
@@ -176,46 +180,227 @@ def _count(keys: Iterable[CountKey]) -> None:
 # -- what is counted ------------------------------------------------------------------------------
 
 
-def hit_record(
-    *,
-    page_id: int,
-    kind: str,
-    ip_network: str,
-    user_agent: str,
-    referrer: str = "",
-    query: str = "",
-    host: str = "",
-    now: datetime | None = None,
-) -> bool:
-    """A page view or a first focus on the download form, from the beacon. Returns whether
-    it was counted (a bot is not)."""
-    if is_bot(user_agent):
+@dataclass(frozen=True)
+class Hit:
+    """What the beacon says: a page view or a first focus on the form, of the page with this
+    id at this address, with where the reader came from (the referrer's address and the
+    page's query string, both cut to what is counted)."""
+
+    page_id: int
+    kind: str
+    path: str
+    referrer: str = ""
+    query: str = ""
+
+
+def hit_parse(fields: Mapping[str, str]) -> Hit | None:
+    """The beacon's fields (from its query string, or the form body an older page sends), or
+    None when they are not a beacon's."""
+    kind, page = fields.get("kind", ""), fields.get("page", "")
+    if kind not in ("view", "form") or not page.isdigit() or len(page) > 10:
+        return None
+    return Hit(
+        page_id=int(page),
+        kind=kind,
+        path=fields.get("path", "")[:1000],
+        referrer=fields.get("referrer", "")[:1000],
+        query=fields.get("query", "")[:1000],
+    )
+
+
+def hit_welcome(*, gpc: str, dnt: str, fetch_site: str) -> bool:
+    """Not counted: a browser that asks not to be tracked (Global Privacy Control, Do Not
+    Track), or a request another site made (a browser that does not say is taken at its
+    word: older ones send no Sec-Fetch-Site)."""
+    return gpc != "1" and dnt != "1" and fetch_site in ("", "same-origin")
+
+
+_PATH_SECONDS = 60.0
+_paths: dict[int, tuple[float, str | None]] = {}
+
+
+def page_path(page_id: int) -> str | None:
+    """The live page's own address (its path), remembered for a minute in this process: a
+    beacon asks no database in the common case. None for a page that is not live."""
+    now = time.monotonic()
+    known = _paths.get(page_id)
+    if known and now - known[0] < _PATH_SECONDS:
+        return known[1]
+    page = Page.objects.live().filter(pk=page_id).first()
+    parts = page.get_url_parts() if page else None
+    path = parts[2] if parts else None
+    if len(_paths) > 10000:
+        _paths.clear()
+    _paths[page_id] = (now, path)
+    return path
+
+
+def page_paths_forget() -> None:
+    """Forget the remembered addresses (a test that replaced the database)."""
+    _paths.clear()
+
+
+def _hit_own(hit: Hit) -> bool:
+    """A view of the page's own address, or a form on it (or on a page below it)."""
+    own = page_path(hit.page_id)
+    if own is None:
         return False
-    now = now or timezone.now()
-    day = timezone.localdate(now)
-    key = _visit_key(visit_hash(day=day, ip_network=ip_network, user_agent=user_agent))
-    state = stats_cache().get(key)
+    return hit.path == own if hit.kind == "view" else hit.path.startswith(own)
+
+
+def _visit_step(
+    state: dict[str, Any] | None, hit: Hit, *, day: date, host: str
+) -> tuple[dict[str, Any], list[CountKey], bool]:
+    """What one hit counts, given its visit's state that day (None: a new visit): the new
+    state, the counts, and whether the state changed."""
     counts: list[CountKey] = []
     if state is None:
-        source = source_parse(referrer=referrer, query=query, own_host=host)
+        source = source_parse(referrer=hit.referrer, query=hit.query, own_host=host)
         state = {"source": source, "pages": set(), "forms": set()}
         counts.append((day.isoformat(), SITE, Step.VISITOR, source))
     source = state["source"]
     changed = bool(counts)
-    if kind == "view":
-        if page_id not in state["pages"]:
-            state["pages"].add(page_id)
-            counts.append((day.isoformat(), page_id, Step.VISITOR, source))
+    if hit.kind == "view":
+        if hit.page_id not in state["pages"]:
+            state["pages"].add(hit.page_id)
+            counts.append((day.isoformat(), hit.page_id, Step.VISITOR, source))
             changed = True
-        counts.append((day.isoformat(), page_id, Step.VIEW, source))
-    elif page_id not in state["forms"]:
-        state["forms"].add(page_id)
-        counts.append((day.isoformat(), page_id, Step.FORM, source))
+        counts.append((day.isoformat(), hit.page_id, Step.VIEW, source))
+    elif hit.page_id not in state["forms"]:
+        state["forms"].add(hit.page_id)
+        counts.append((day.isoformat(), hit.page_id, Step.FORM, source))
         changed = True
+    return state, counts, changed
+
+
+def hit_record(
+    hit: Hit,
+    *,
+    ip_network: str,
+    user_agent: str,
+    host: str = "",
+    now: datetime | None = None,
+) -> bool:
+    """A hit the app answered itself (no nginx in front, as `make run`). Returns whether it
+    was counted: a bot, or an address that is not the page's own, is not."""
+    if is_bot(user_agent) or not _hit_own(hit):
+        return False
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    key = _visit_key(visit_hash(day=day, ip_network=ip_network, user_agent=user_agent))
+    state, counts, changed = _visit_step(stats_cache().get(key), hit, day=day, host=host)
     if changed:
         stats_cache().set(key, state, _until_day_ends(now))
     _count(counts)
     return True
+
+
+# -- the beacon nginx answers ---------------------------------------------------------------------
+
+BEACON_FILE_SECONDS = 10  # deploy/nginx names each file after the first 9 digits of $msec
+BEACON_STALE_SECONDS = 600  # a file left half-folded (a crash) is deleted uncounted after this
+
+
+def _beacon_line(line: str) -> tuple[Hit, float, str, str, str] | None:
+    """One line of nginx's beacon log (voorproef_beacon in deploy/nginx/voorproef.conf): the
+    hit, its time, the reader's network (nginx truncated it), browser and the site's host."""
+    try:
+        entry = json.loads(line)
+        at = float(entry["t"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(entry, dict) or entry.get("m") != "POST":
+        return None
+    fields = {key: values[0] for key, values in parse_qs(str(entry.get("q", ""))).items()}
+    hit = hit_parse(fields)
+    welcome = hit_welcome(
+        gpc=str(entry.get("gpc", "")),
+        dnt=str(entry.get("dnt", "")),
+        fetch_site=str(entry.get("site", "")),
+    )
+    if hit is None or not welcome:
+        return None
+    net = str(entry.get("net", ""))
+    return (
+        hit,
+        at,
+        "" if net == "-" else net,
+        str(entry.get("ua", ""))[:300],
+        str(entry.get("host", "")),
+    )
+
+
+VisitStates = dict[int, dict[str, Any]]  # by the seconds they are kept: key -> a visit's state
+
+
+def beacon_lines_count(lines: Iterable[str]) -> tuple[Counter[CountKey], VisitStates]:
+    """The counts of a batch of nginx's beacon lines, and the visits' states to keep after
+    them: each visit's state is read once for the whole batch (and written once, by the
+    caller, once the counts are stored). Lines that are not a beacon's, or not welcome, count
+    nothing."""
+    hits: list[tuple[Hit, datetime, str, str]] = []
+    for line in lines:
+        parsed = _beacon_line(line)
+        if parsed is None:
+            continue
+        hit, at, net, user_agent, host = parsed
+        if is_bot(user_agent) or not _hit_own(hit):
+            continue
+        when = datetime.fromtimestamp(at, tz=timezone.get_current_timezone())
+        visit = visit_hash(day=timezone.localdate(when), ip_network=net, user_agent=user_agent)
+        hits.append((hit, when, _visit_key(visit), host))
+    states: dict[str, Any] = stats_cache().get_many({key for _, _, key, _ in hits})
+    changed: dict[str, datetime] = {}
+    total: Counter[CountKey] = Counter()
+    for hit, when, key, host in hits:
+        day = timezone.localdate(when)
+        state, counts, did = _visit_step(states.get(key), hit, day=day, host=host)
+        states[key] = state
+        if did:
+            changed[key] = max(when, changed.get(key, when))
+        total.update(counts)
+    keep: VisitStates = {}
+    now = timezone.now()
+    for key, when in changed.items():
+        seconds = _until_day_ends(when) - int((now - when).total_seconds())
+        keep.setdefault(max(60, seconds), {})[key] = states[key]
+    return total, keep
+
+
+def beacon_files_fold(*, now: float | None = None) -> int:
+    """Count the beacons nginx answered and wrote down (a file a 10 seconds, in
+    STATS_BEACON_DIR), once a file has ended; then delete it. What a line holds of a visit
+    (its network and browser) so lives a minute or two. Returns how many counts it stored."""
+    folder = Path(settings.STATS_BEACON_DIR)
+    now = time.time() if now is None else now
+    stored = 0
+    for stale in folder.glob("*.folding"):
+        with suppress(FileNotFoundError):
+            if now - stale.stat().st_mtime > BEACON_STALE_SECONDS:
+                stale.unlink()
+    for path in sorted(folder.glob("*.log")):
+        if not path.stem.isdigit():
+            continue
+        if (int(path.stem) + 1) * BEACON_FILE_SECONDS + FOLD_SLACK_SECONDS > now:
+            continue  # nginx may still write it
+        taken = path.with_suffix(".folding")
+        try:
+            path.rename(taken)  # a second scheduler skips it: no file is counted twice
+        except FileNotFoundError:
+            continue
+        try:
+            with taken.open(encoding="utf-8", errors="replace") as lines:
+                counts, visits = beacon_lines_count(lines)
+            with transaction.atomic():
+                _store(counts)
+        except Exception:
+            taken.rename(path)  # counted next round, once the database is back
+            raise
+        taken.unlink()
+        for seconds, batch in visits.items():
+            stats_cache().set_many(batch, seconds)
+        stored += sum(counts.values())
+    return stored
 
 
 _EVENT_STEPS = {
@@ -307,6 +492,12 @@ def counts_fold(*, include_current: bool = False, now: float | None = None) -> i
         _store(total)
         transaction.on_commit(lambda: stats_cache().delete_many(done))
     return sum(total.values())
+
+
+def stats_fold(*, include_current: bool = False) -> int:
+    """The scheduler's round (and `manage.py stats`'): the beacons nginx wrote down, then the
+    web processes' buckets that ended."""
+    return beacon_files_fold() + counts_fold(include_current=include_current)
 
 
 # -- reading --------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from voorproef.stats.models import Step
-from voorproef.stats.services import counts_fold, report
+from voorproef.stats.services import report, stats_fold
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             page = Page.objects.filter(slug=slug).first()
             if page is None:
                 raise CommandError(f"no page with the slug {slug!r}")
-        counts_fold(include_current=True)  # what ended; the scheduler may not have run yet
+        stats_fold(include_current=True)  # what ended; the scheduler may not have run yet
         end = timezone.localdate()
         result = report(
             page_id=page.pk if page else None, start=end - timedelta(days=days - 1), end=end, top=50
