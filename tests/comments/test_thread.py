@@ -248,3 +248,17 @@ def test_the_list_of_comments_shows_every_change_at_once(
         holdings_erase(email="anna@example.nl", delete_comments=False, channel="editor")
     html = client.get(ESSAY).content.decode()
     assert "Anna Smit" not in html and "Eerste, aangevuld." in html
+
+
+def test_a_reply_link_fills_in_the_form_though_the_empty_form_is_kept(
+    client: Client, essay: EssayPage, settings: Any
+) -> None:
+    """The empty comment form is kept between renders; a reply link still gets its own."""
+    settings.PAGE_CACHE_SECONDS = 0  # the page is rendered each time; the form may be kept
+    parent = approved(essay, name="Anna Smit", text="Eerste.")
+    assert 'name="parent" value=""' in client.get(ESSAY).content.decode()
+    html = client.get(ESSAY + f"?antwoord={parent.pk}").content.decode()
+    assert f'name="parent" value="{parent.pk}"' in html
+    assert "data-reply-label>Reactie op Anna Smit<" in html
+    html = client.get(ESSAY).content.decode()
+    assert 'name="parent" value=""' in html and "data-reply-label><" in html

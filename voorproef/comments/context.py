@@ -63,6 +63,9 @@ def discussion_context(essay: FeaturePage, request: HttpRequest, *, page: int) -
         if reply_to is not None and reply_to.depth >= site.thread_depth:
             reply_to = None
     form = CommentForm(initial={"parent": reply_to.pk if reply_to else None})
+    # The empty form is the same for every reader (its token is filled in per response); one
+    # that answers a comment is not kept.
+    form_key = page_fragment_key(essay.pk, "form") if open_ and reply_to is None else ""
     return {
         "comment_count": threads.approved,
         "comment_threads": SimpleLazyObject(shown),
@@ -71,6 +74,7 @@ def discussion_context(essay: FeaturePage, request: HttpRequest, *, page: int) -
         "comment_paginator": paginator,
         "comments_open": open_,
         "comment_form": form if open_ else None,
+        "comment_form_key": form_key,
         "comment_reply_to": reply_to,
         "comment_depth": site.thread_depth,
         "comment_preview": preview,

@@ -173,7 +173,12 @@ class EssayPage(DownloadGateMixin, ReaderMessagesMixin, DiscussionMixin, Routabl
         return next((b for b in self.body if b.block_type == "gate"), None)
 
     def author_names(self) -> list[str]:
-        return [author.name for author in self.authors.all()]
+        """Read once per page object: the page's head, its structured data and its byline
+        all name the authors."""
+        names: list[str] | None = self.__dict__.get("_author_names")
+        if names is None:
+            names = self.__dict__["_author_names"] = [author.name for author in self.authors.all()]
+        return names
 
     def byline(self) -> str:
         names: list[Any] = self.author_names()
@@ -200,8 +205,10 @@ class EssayPage(DownloadGateMixin, ReaderMessagesMixin, DiscussionMixin, Routabl
     def canonical_url(self) -> str:
         return absolute_url(self.get_url())
 
-    def json_ld(self, share_image_url: str | None = None) -> str:
-        publisher = SiteSettings.load().publisher_name or settings.WAGTAIL_SITE_NAME
+    def json_ld(
+        self, share_image_url: str | None = None, request: HttpRequest | None = None
+    ) -> str:
+        publisher = SiteSettings.load(request).publisher_name or settings.WAGTAIL_SITE_NAME
         data: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "Article",
@@ -232,7 +239,7 @@ class EssayPage(DownloadGateMixin, ReaderMessagesMixin, DiscussionMixin, Routabl
         context.update(
             share_image=share,
             share_image_url=share_url,
-            json_ld=self.json_ld(share_url),
+            json_ld=self.json_ld(share_url, request),
             # Read only when rendered, not when the rendered text comes from the cache.
             public_blocks=SimpleLazyObject(self.public_blocks),
             gate=SimpleLazyObject(self.gate),
