@@ -219,6 +219,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # PRAGMAs and the schema read, and closing the last one checkpoints the WAL, about 3 ms
     # together on every request and every task.
     DATABASES["default"]["OPTIONS"] = {**_SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+    # Django's backend, with writers queued for the lock instead of polling SQLite's.
+    DATABASES["default"]["ENGINE"] = "voorproef.core.sqlite3"
     # Tests use a file too: the live server's threads then get connections of their own, as in
     # production, instead of sharing one in-memory connection.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
