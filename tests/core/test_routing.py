@@ -49,3 +49,25 @@ def test_a_restriction_applies_to_a_remembered_route(
         )
     page = client.get(ESSAY).content.decode()
     assert 'name="password"' in page and "Wil je verder lezen?" not in page
+
+
+def test_a_new_comment_shows_at_once_and_leaves_the_route_remembered(
+    client: Client, essay: EssayPage, committed: Any, settings: Any
+) -> None:
+    """A comment changes what the page shows, not where it lives: the next reader's page has
+    it, and reaching the page reads no site or page tree again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from voorproef.comments.models import Comment
+
+    settings.PAGE_CACHE_SECONDS = 0
+    assert client.get(ESSAY).status_code == 200
+    with committed():
+        Comment.objects.create(
+            essay=essay, name="Anna", email="anna@example.nl", text="Nieuw.", status="approved"
+        )
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(ESSAY).content.decode()
+    assert "Nieuw." in page
+    assert not [q for q in queries.captured_queries if "wagtailcore_site" in q["sql"]]

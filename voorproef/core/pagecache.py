@@ -24,41 +24,53 @@ from django.utils.translation import get_language
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
+# A second generation for what routing remembers (core/routing.py): it changes with the pages
+# themselves (a publish, a move, a site, a restriction), not with a comment or an experience.
+ROUTES_KEY = "pagecache:routes"
 
 
-# The generation as this process last read it, and until when it trusts that (monotonic
+# Each generation as this process last read it, and until when it trusts that (monotonic
 # seconds): a page served from the cache then costs no trip to the shared cache at all. A purge
 # in this process is seen here at once, one in another process within GENERATION_SECONDS.
 GENERATION_SECONDS = 1.0
-_generation_read: tuple[float, str] = (0.0, "")
+_generation_read: dict[str, tuple[float, str]] = {}
 
 
-def page_cache_generation() -> str:
-    global _generation_read
+def _generation(key: str) -> str:
     now = time.monotonic()
-    if _generation_read[0] > now:
-        return _generation_read[1]
-    generation = cache.get(GENERATION_KEY)
+    read = _generation_read.get(key)
+    if read is not None and read[0] > now:
+        return read[1]
+    generation = cache.get(key)
     if generation is None:
         generation = uuid.uuid4().hex
         # add() keeps a token another process set in the meantime.
-        if not cache.add(GENERATION_KEY, generation, timeout=None):
-            generation = cache.get(GENERATION_KEY, generation)
-    _generation_read = (now + GENERATION_SECONDS, str(generation))
+        if not cache.add(key, generation, timeout=None):
+            generation = cache.get(key, generation)
+    _generation_read[key] = (now + GENERATION_SECONDS, str(generation))
     return str(generation)
 
 
+def page_cache_generation() -> str:
+    return _generation(GENERATION_KEY)
+
+
+def page_routes_generation() -> str:
+    return _generation(ROUTES_KEY)
+
+
 def page_cache_generation_forget() -> None:
-    """Read the generation afresh next time: for a process that emptied the shared cache."""
-    global _generation_read
-    _generation_read = (0.0, "")
+    """Read the generations afresh next time: for a process that emptied the shared cache."""
+    _generation_read.clear()
 
 
-def page_cache_purge(*, reason: str) -> None:
-    global _generation_read
-    generation = uuid.uuid4().hex
-    cache.set(GENERATION_KEY, generation, timeout=None)
-    _generation_read = (time.monotonic() + GENERATION_SECONDS, generation)
+def page_cache_purge(*, reason: str, routes: bool = True) -> None:
+    """Every page afresh; with `routes` (a change to the pages themselves, not only to what
+    they show), the routes too."""
+    for key in (GENERATION_KEY, ROUTES_KEY) if routes else (GENERATION_KEY,):
+        generation = uuid.uuid4().hex
+        cache.set(key, generation, timeout=None)
+        _generation_read[key] = (time.monotonic() + GENERATION_SECONDS, generation)
     logger.debug("page cache purged: %s", reason)
 
 
