@@ -84,7 +84,10 @@ def emit(name: str, *, essay_id: int | None, subject: Any = None, **data: Any) -
     the reader's request: what the reader did is stored whatever a follower does with it."""
     assert name in NAMES, f"unknown event {name!r}: add it to events.NAMES"
     event = Event(name=name, essay_id=essay_id, subject=subject, data=data)
-    for receiver, result in happened.send_robust(sender=Event, event=event):
-        if isinstance(result, Exception):
-            logger.error("event %s: follower %s failed", name, receiver, exc_info=result)
+    # Outside a transaction (an event that follows a commit), the followers share one: on
+    # SQLite each transaction queues for the one writer's lock.
+    with transaction.atomic(savepoint=False):
+        for receiver, result in happened.send_robust(sender=Event, event=event):
+            if isinstance(result, Exception):
+                logger.error("event %s: follower %s failed", name, receiver, exc_info=result)
     return event
