@@ -114,8 +114,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
         try:
             if not self.is_in_memory_db():
                 if self._writer_file is None:
+                    # Read-only is enough for a lock: a process of another user (a command
+                    # run as root) can take it too, whoever made the file.
                     path = f"{self.settings_dict['NAME']}-writer.lock"
-                    self._writer_file = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+                    self._writer_file = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
                 while True:
                     try:
                         fcntl.flock(self._writer_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
