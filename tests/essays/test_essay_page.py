@@ -168,3 +168,30 @@ def test_a_draft_is_not_shown_until_it_is_published(client: Client, essay: Essay
 
     html, _ = _get(client, essay.url)
     assert "Een nieuwe titel" not in html
+
+
+def test_a_new_comment_leaves_the_rendered_essay_kept_and_a_publish_renders_it_afresh(
+    client: Client, essay: EssayPage, committed: Any, publish: Any, settings: Any
+) -> None:
+    """After a comment only the discussion is rendered again; after a publish the text too."""
+    from voorproef.comments.models import Comment
+
+    settings.PAGE_CACHE_SECONDS = 0  # the page is rendered each time; its parts may be kept
+
+    def rendered(response: Any) -> set[str]:
+        return {template.name for template in response.templates}
+
+    assert "essays/includes/essay_text.html" in rendered(client.get(essay.url))
+    with committed():
+        Comment.objects.create(
+            essay=essay, name="Anna", email="anna@example.nl", text="Nieuw.", status="approved"
+        )
+    response = client.get(essay.url)
+    assert "Nieuw." in response.content.decode()
+    assert "comments/includes/comment_list.html" in rendered(response)
+    assert "essays/includes/essay_text.html" not in rendered(response)
+    essay.introduction = "Een nieuwe inleiding."
+    publish(essay)
+    response = client.get(essay.url)
+    assert "Een nieuwe inleiding." in response.content.decode()
+    assert "essays/includes/essay_text.html" in rendered(response)

@@ -28,7 +28,7 @@ def _comment_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> 
         comment_id, automatic = instance.pk, created and not instance.by_editors
         transaction.on_commit(lambda: _approved(comment_id, automatic=automatic))
     if approved in {instance.status, before}:
-        transaction.on_commit(lambda: page_cache_purge(reason="comments changed", routes=False))
+        transaction.on_commit(lambda: page_cache_purge(reason="comments changed", pages=False))
     instance._status_loaded = instance.status
 
 
@@ -36,7 +36,7 @@ def _comment_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     from .models import Comment
 
     if Comment.Status.APPROVED in {instance.status, instance.status_loaded}:
-        transaction.on_commit(lambda: page_cache_purge(reason="comments changed", routes=False))
+        transaction.on_commit(lambda: page_cache_purge(reason="comments changed", pages=False))
 
 
 def connect() -> None:

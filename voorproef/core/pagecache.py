@@ -24,9 +24,10 @@ from django.utils.translation import get_language
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
-# A second generation for what routing remembers (core/routing.py): it changes with the pages
-# themselves (a publish, a move, a site, a restriction), not with a comment or an experience.
-ROUTES_KEY = "pagecache:routes"
+# A second generation that changes with the pages themselves (a publish, a move, a site, a
+# restriction, the site settings), not with what readers add (a comment, an experience) or an
+# erasure: what routing remembers (core/routing.py) and the rendered text of a page use it.
+PAGES_KEY = "pagecache:pages"
 
 
 # Each generation as this process last read it, and until when it trusts that (monotonic
@@ -55,8 +56,8 @@ def page_cache_generation() -> str:
     return _generation(GENERATION_KEY)
 
 
-def page_routes_generation() -> str:
-    return _generation(ROUTES_KEY)
+def pages_generation() -> str:
+    return _generation(PAGES_KEY)
 
 
 def page_cache_generation_forget() -> None:
@@ -64,10 +65,10 @@ def page_cache_generation_forget() -> None:
     _generation_read.clear()
 
 
-def page_cache_purge(*, reason: str, routes: bool = True) -> None:
-    """Every page afresh; with `routes` (a change to the pages themselves, not only to what
-    they show), the routes too."""
-    for key in (GENERATION_KEY, ROUTES_KEY) if routes else (GENERATION_KEY,):
+def page_cache_purge(*, reason: str, pages: bool = True) -> None:
+    """Every page afresh; with `pages` (a change to the pages themselves, not only to what
+    readers added to them), their routes and rendered texts too."""
+    for key in (GENERATION_KEY, PAGES_KEY) if pages else (GENERATION_KEY,):
         generation = uuid.uuid4().hex
         cache.set(key, generation, timeout=None)
         _generation_read[key] = (time.monotonic() + GENERATION_SECONDS, generation)
@@ -80,10 +81,17 @@ FRAGMENT_SECONDS = 24 * 3600
 
 
 def page_fragment_key(*parts: object) -> str:
-    """The key of a rendered part of a public page (the essay's text, a page of comments):
+    """The key of a rendered part of a public page (a page of comments, the forms):
     the generation, so any purge renders it afresh, then what else it depends on, and the
     language it is rendered in."""
     return ":".join(str(part) for part in (page_cache_generation(), *parts, get_language()))
+
+
+def page_text_fragment_key(*parts: object) -> str:
+    """The key of a rendered part that shows only what editors publish (the essay's text): it
+    is rendered afresh when the pages change, not after a comment, an experience or an
+    erasure."""
+    return ":".join(str(part) for part in (pages_generation(), *parts, get_language()))
 
 
 # Query parameters that tell analytics where a reader came from and never change the page.

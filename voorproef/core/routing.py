@@ -2,7 +2,7 @@
 to, so that a request for an essay or a form post to it reads one page, not the site and the
 whole path of the page tree (five queries) each time.
 
-What is remembered is keyed by the page cache's generation of routes, which a publish, an
+What is remembered is keyed by the page cache's generation of the pages, which a publish, an
 unpublish, a move, a deleted page, a changed site or view restriction bumps
 (core/signal_handlers.py), and a new comment does not: after any of these the next request walks
 the tree again. Each process keeps its own small table."""
@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
 
-from .pagecache import page_routes_generation
+from .pagecache import pages_generation
 
 _SIZE = 2000
 
@@ -33,7 +33,7 @@ _routes: dict[tuple[str, str, str, str], _Route] = {}
 
 
 def _key(request: HttpRequest, path: str) -> tuple[str, str, str, str]:
-    return (page_routes_generation(), request._get_raw_host(), request.get_port(), path)  # type: ignore[attr-defined]
+    return (pages_generation(), request._get_raw_host(), request.get_port(), path)  # type: ignore[attr-defined]
 
 
 def _remember(key: tuple[str, str, str, str], request: HttpRequest, path: str) -> None:

@@ -24,7 +24,12 @@ from voorproef.comments.params import AUTHOR_KEY_PARAM
 from voorproef.core.http import private
 from voorproef.core.links import absolute_url
 from voorproef.core.models import SiteSettings
-from voorproef.core.pagecache import FRAGMENT_SECONDS, mark_cacheable, page_fragment_key
+from voorproef.core.pagecache import (
+    FRAGMENT_SECONDS,
+    mark_cacheable,
+    page_fragment_key,
+    page_text_fragment_key,
+)
 from voorproef.core.pages import PageForm
 from voorproef.downloads.pages import DownloadGateMixin
 from voorproef.inbox.pages import ReaderMessagesMixin
@@ -244,16 +249,23 @@ class EssayPage(DownloadGateMixin, ReaderMessagesMixin, DiscussionMixin, Routabl
             public_blocks=SimpleLazyObject(self.public_blocks),
             gate=SimpleLazyObject(self.gate),
             essay_cache_key=self._essay_cache_key(request),
+            essay_forms_key=self._essay_forms_key(request),
             essay_cache_seconds=FRAGMENT_SECONDS,
         )
         return context
 
     def _essay_cache_key(self, request: HttpRequest) -> str:
-        """The rendered hero, introduction and body are kept until the public pages next
-        change, for this revision; a preview is never kept."""
+        """The rendered hero, introduction and body are kept until the pages next change (a
+        comment leaves them), for this revision; a preview is never kept."""
         if getattr(request, "is_preview", False):
             return ""
-        return page_fragment_key(self.pk, self.live_revision_id)
+        return page_text_fragment_key(self.pk, self.live_revision_id)
+
+    def _essay_forms_key(self, request: HttpRequest) -> str:
+        """The forms and the readers' experiences, until the public pages next change."""
+        if getattr(request, "is_preview", False):
+            return ""
+        return page_fragment_key(self.pk, self.live_revision_id, "forms")
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return mark_cacheable(super().serve(request, *args, **kwargs))

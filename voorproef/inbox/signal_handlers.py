@@ -12,7 +12,7 @@ def _message_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     # Only what readers can see: a published experience, or one that just stopped being so.
     if instance.published or instance.was_published:
         transaction.on_commit(
-            lambda: page_cache_purge(reason="reader's experience changed", routes=False)
+            lambda: page_cache_purge(reason="reader's experience changed", pages=False)
         )
     instance._published_loaded = instance.published
 

@@ -329,7 +329,7 @@ def holdings_erase(
         if erasure.taken_off:
             published_content_notice(items=erasure.taken_off, reason=PublishedContentReason.ERASED)
         if erasure.pages_changed:
-            transaction.on_commit(lambda: page_cache_purge(reason="data erased", routes=False))
+            transaction.on_commit(lambda: page_cache_purge(reason="data erased", pages=False))
     logger.info("erased an address's data: %s", erasure.summary)
     return entry
 
