@@ -44,7 +44,7 @@ def test_the_seed_image_marks_become_illustrations_with_alt_text(essay: EssayPag
 
 
 def test_it_names_only_the_authors_the_seed_names(essay: EssayPage) -> None:
-    assert essay.author_names() == ["Frank van Erkel", "Pieter Tops"]
+    assert essay.author_names == ["Frank van Erkel", "Pieter Tops"]
 
 
 def test_loading_twice_changes_nothing(essay: EssayPage) -> None:

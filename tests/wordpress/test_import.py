@@ -50,7 +50,7 @@ def test_it_moves_the_theme_unit_test_data_in_and_a_second_run_changes_nothing(
     # The "more" tag is the gate; title, author, dates in UTC.
     more = _essay("template-more-tag")
     assert more.live and [b.block_type for b in more.body].count("gate") == 1
-    assert more.author_names() == ["Theme Buster"]
+    assert more.author_names == ["Theme Buster"]
     assert more.first_published_at == datetime(2012, 3, 15, 21, 41, 11, tzinfo=UTC)
     draft = EssayPage.objects.get(title="Draft")
     assert not draft.live

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, get_text_list
 from django.utils.translation import gettext_lazy as _
@@ -177,16 +177,14 @@ class EssayPage(DownloadGateMixin, ReaderMessagesMixin, DiscussionMixin, Routabl
     def gate(self) -> Any | None:
         return next((b for b in self.body if b.block_type == "gate"), None)
 
+    @cached_property
     def author_names(self) -> list[str]:
         """Read once per page object: the page's head, its structured data and its byline
         all name the authors."""
-        names: list[str] | None = self.__dict__.get("_author_names")
-        if names is None:
-            names = self.__dict__["_author_names"] = [author.name for author in self.authors.all()]
-        return names
+        return [author.name for author in self.authors.all()]
 
     def byline(self) -> str:
-        names: list[Any] = self.author_names()
+        names: list[Any] = self.author_names
         return str(get_text_list(names, _("and")))
 
     def teaser(self) -> str:
@@ -221,7 +219,7 @@ class EssayPage(DownloadGateMixin, ReaderMessagesMixin, DiscussionMixin, Routabl
             "description": self.search_description or self.teaser(),
             "inLanguage": settings.LANGUAGE_CODE,
             "datePublished": self.date.isoformat(),
-            "author": [{"@type": "Person", "name": name} for name in self.author_names()],
+            "author": [{"@type": "Person", "name": name} for name in self.author_names],
             "publisher": {"@type": "Organization", "name": publisher},
             "mainEntityOfPage": self.canonical_url(),
         }
@@ -248,24 +246,22 @@ class EssayPage(DownloadGateMixin, ReaderMessagesMixin, DiscussionMixin, Routabl
             # Read only when rendered, not when the rendered text comes from the cache.
             public_blocks=SimpleLazyObject(self.public_blocks),
             gate=SimpleLazyObject(self.gate),
-            essay_cache_key=self._essay_cache_key(request),
-            essay_forms_key=self._essay_forms_key(request),
+            **self._fragment_keys(request),
             essay_cache_seconds=FRAGMENT_SECONDS,
         )
         return context
 
-    def _essay_cache_key(self, request: HttpRequest) -> str:
-        """The rendered hero, introduction and body are kept until the pages next change (a
-        comment leaves them), for this revision; a preview is never kept."""
+    def _fragment_keys(self, request: HttpRequest) -> dict[str, str]:
+        """Per revision, the rendered hero, introduction and body are kept until the pages
+        themselves next change (a comment leaves them), the forms and the readers' experiences
+        until the public pages next change; nothing of a preview is kept."""
         if getattr(request, "is_preview", False):
-            return ""
-        return page_text_fragment_key(self.pk, self.live_revision_id)
-
-    def _essay_forms_key(self, request: HttpRequest) -> str:
-        """The forms and the readers' experiences, until the public pages next change."""
-        if getattr(request, "is_preview", False):
-            return ""
-        return page_fragment_key(self.pk, self.live_revision_id, "forms")
+            return {"essay_cache_key": "", "essay_forms_key": ""}
+        revision = self.live_revision_id
+        return {
+            "essay_cache_key": page_text_fragment_key(self.pk, revision),
+            "essay_forms_key": page_fragment_key(self.pk, revision, "forms"),
+        }
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return mark_cacheable(super().serve(request, *args, **kwargs))

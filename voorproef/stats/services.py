@@ -309,7 +309,7 @@ def _beacon_line(line: str) -> tuple[Hit, float, str, str, str] | None:
         at = float(entry["t"])
     except (ValueError, KeyError, TypeError):
         return None
-    if not isinstance(entry, dict) or entry.get("m") != "POST":
+    if entry.get("m") != "POST":
         return None
     fields = {key: values[0] for key, values in parse_qs(str(entry.get("q", ""))).items()}
     hit = hit_parse(fields)
