@@ -184,6 +184,28 @@ def test_comments_close_the_set_number_of_days_after_publication(
     assert "De reacties bij dit essay zijn gesloten." in response.content.decode()
 
 
+def test_an_editor_who_changes_the_comment_rules_sees_every_page_follow_at_once(
+    client: Client, essay: EssayPage, committed: Any
+) -> None:
+    essay.first_published_at = timezone.now() - timedelta(days=15)
+    essay.save()
+    for n in range(3):
+        approved(essay, text=f"Draad {n}.")
+    client.get(ESSAY)
+    cached = client.get(ESSAY)
+    assert cached["X-Cache"] == "HIT" and 'id="comment-form"' in cached.content.decode()
+
+    site = CommentSettings.load()
+    site.close_after_days, site.per_page = 14, 2
+    with committed():
+        site.save()
+    html = client.get(ESSAY).content.decode()
+    assert "Reacties zijn gesloten." in html and 'id="comment-form"' not in html
+    assert "Draad 1." in html and "Draad 2." not in html  # two threads a page now
+    assert post_comment(client).status_code == 403
+    assert client.get(ESSAY + "reacties/2/").status_code == 200
+
+
 def test_an_essay_with_comments_switched_off_takes_none(
     client: Client, essay: EssayPage, publish: Any
 ) -> None:

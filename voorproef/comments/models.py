@@ -11,14 +11,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.contrib.settings.models import register_setting
 
-from voorproef.core.models import NotContent
+from voorproef.core.models import NotContent, PublicSettings
 from voorproef.privacy.models import Consent, ConsentWording, consents_relation
 
 
 @register_setting(icon="comment")
-class CommentSettings(BaseGenericSetting):
+class CommentSettings(PublicSettings):
     """Moderation as WordPress does it, with its defaults; editors change them in the admin."""
 
     moderate_all = models.BooleanField(_("hold every comment for moderation"), default=False)

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import copy
+from typing import Any, Self
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.models import Site
+
+from .pagecache import pages_generation
 
 
 class NotContent:
@@ -14,8 +20,46 @@ class NotContent:
     wagtail_reference_index_ignore = True
 
 
+# Each public setting as this process last read it, with the generation of the pages it was read
+# in: (generation, row).
+_public_settings: dict[type[models.Model], tuple[str, Any]] = {}
+
+
+class PublicSettings(BaseGenericSetting):
+    """Site-wide settings that public pages show or follow (the site's name, the comment rules).
+    Saving one is a change to the pages: every page is rendered afresh (core/signal_handlers.py).
+    Until then each process reads them once, not once or twice in every request."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def load(cls, request_or_site: Any = None) -> Self:
+        # As Wagtail's: given a request, the same object all through it (and what it has read
+        # through its foreign keys, such as the privacy statement's page).
+        request = None if isinstance(request_or_site, Site) else request_or_site
+        attr = cls.get_cache_attr_name()
+        if request is not None and hasattr(request, attr):
+            return getattr(request, attr)
+        generation = pages_generation()
+        kept = _public_settings.get(cls)
+        if kept is None or kept[0] != generation:
+            kept = (generation, super().load())
+            _public_settings[cls] = kept
+        # A copy: a caller may change its own without changing the others'.
+        loaded: Self = copy.copy(kept[1])
+        if request is not None:
+            setattr(request, attr, loaded)
+        return loaded
+
+
+def public_settings_forget(model: type[models.Model]) -> None:
+    """Read this setting afresh next time: it was saved in this process."""
+    _public_settings.pop(model, None)
+
+
 @register_setting(icon="cog")
-class SiteSettings(BaseGenericSetting):
+class SiteSettings(PublicSettings):
     """What the site says about itself, editable by editors."""
 
     publisher_name = models.CharField(
