@@ -193,9 +193,15 @@ def thread_page_of(comment: Comment, per_page: int) -> int:
         if parent is None:
             break
         root = parent
-    threads = comment_threads(root.essay)
-    earlier = [pk for pk in threads.roots if (threads.posted[pk], pk) < (root.created_at, root.pk)]
-    return len(earlier) // per_page + 1
+    # The threads started before it, counted where they are (an index on essay, status and
+    # time): as comment_threads orders them, a reply whose parent is not shown starting one.
+    earlier = (
+        Comment.objects.filter(essay_id=root.essay_id, status=Comment.Status.APPROVED)
+        .filter(Q(parent__isnull=True) | ~Q(parent__status=Comment.Status.APPROVED))
+        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))
+        .count()
+    )
+    return earlier // per_page + 1
 
 
 def comments_open(essay: FeaturePage, site: CommentSettings | None = None) -> bool:

@@ -12,7 +12,8 @@ def _approved(comment_id: int, *, automatic: bool) -> None:
     from .models import Comment
     from .services import comment_approved
 
-    comment = Comment.objects.select_related("essay", "parent").filter(pk=comment_id).first()
+    # The essay and the parent are read only when needed (a mail, a reply): a page row is wide.
+    comment = Comment.objects.filter(pk=comment_id).first()
     if comment is not None and comment.status == Comment.Status.APPROVED:
         comment_approved(comment, automatic=automatic)
 
