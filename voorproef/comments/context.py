@@ -9,7 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from voorproef.core.pagecache import FRAGMENT_SECONDS, page_fragment_key
+from voorproef.core.pagecache import page_fragment_key
 
 from . import services
 from .forms import CommentForm
@@ -70,7 +70,6 @@ def discussion_context(essay: FeaturePage, request: HttpRequest, *, page: int) -
         "comment_count": threads.approved,
         "comment_threads": SimpleLazyObject(shown),
         "comment_list_key": list_key,
-        "comment_list_seconds": FRAGMENT_SECONDS,
         "comment_paginator": paginator,
         "comments_open": open_,
         "comment_form": form if open_ else None,

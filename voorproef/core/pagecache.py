@@ -75,8 +75,8 @@ def page_cache_purge(*, reason: str, pages: bool = True) -> None:
     logger.debug("page cache purged: %s", reason)
 
 
-# How long a rendered part of a page ({% cache %}) is kept at most; its key changes sooner,
-# with the generation.
+# How long a rendered part of a page ({% kept %}, core/templatetags/kept.py) is kept at most;
+# its key changes sooner, with the generation.
 FRAGMENT_SECONDS = 24 * 3600
 
 

@@ -24,12 +24,7 @@ from voorproef.comments.params import AUTHOR_KEY_PARAM
 from voorproef.core.http import private
 from voorproef.core.links import absolute_url
 from voorproef.core.models import SiteSettings
-from voorproef.core.pagecache import (
-    FRAGMENT_SECONDS,
-    mark_cacheable,
-    page_fragment_key,
-    page_text_fragment_key,
-)
+from voorproef.core.pagecache import mark_cacheable, page_fragment_key, page_text_fragment_key
 from voorproef.core.pages import PageForm
 from voorproef.downloads.pages import DownloadGateMixin
 from voorproef.inbox.pages import ReaderMessagesMixin
@@ -247,7 +242,6 @@ class EssayPage(DownloadGateMixin, ReaderMessagesMixin, DiscussionMixin, Routabl
             public_blocks=SimpleLazyObject(self.public_blocks),
             gate=SimpleLazyObject(self.gate),
             **self._fragment_keys(request),
-            essay_cache_seconds=FRAGMENT_SECONDS,
         )
         return context
 
