@@ -71,3 +71,23 @@ def test_a_new_comment_shows_at_once_and_leaves_the_route_remembered(
         page = client.get(ESSAY).content.decode()
     assert "Nieuw." in page
     assert not [q for q in queries.captured_queries if "wagtailcore_site" in q["sql"]]
+    assert not [q for q in queries.captured_queries if "essays_essaypage" in q["sql"]]
+
+
+def test_a_remembered_page_is_read_once_and_a_publish_is_served_at_once(
+    client: Client, essay: EssayPage, publish: Any, settings: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0
+    assert client.get(ESSAY).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert "Nieuw Publiek Werken" in client.get(ESSAY).content.decode()
+    # Neither the page tree nor the essay's own row (its text) is read again.
+    assert not [q for q in queries.captured_queries if "essays_essaypage" in q["sql"]]
+
+    essay.title = "Nieuw Publiek Werken, herzien"
+    publish(essay)
+    for _ in range(2):
+        assert "Nieuw Publiek Werken, herzien" in client.get(ESSAY).content.decode()

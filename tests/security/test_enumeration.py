@@ -21,6 +21,7 @@ from tests.downloads.helpers import requested
 from tests.support import form_token, without_form_token
 from voorproef.comments.models import CommentSettings
 from voorproef.comments.text import avatar_colour
+from voorproef.core.pagecache import page_cache_generation_forget
 from voorproef.core.routing import routes_forget
 from voorproef.essays.models import EssayPage
 from voorproef.inbox.services import message_create
@@ -67,7 +68,10 @@ def _answer(
     seen, costs = [], []
     for email in (KNOWN, unknown):
         cache.clear()  # rate limits count per address; both start alike
-        routes_forget()  # and both find the essay by walking the page tree
+        # and in a new generation of the pages: both find the essay by walking the page tree
+        # and read the settings, whatever this process kept from before
+        page_cache_generation_forget()
+        routes_forget()
         with each():
             with CaptureQueriesContext(connection) as queries:
                 response = post(email)

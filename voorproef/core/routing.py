@@ -1,6 +1,7 @@
 """Wagtail's page routing, remembered: which page (and which of its sub-routes) an address leads
-to, so that a request for an essay or a form post to it reads one page, not the site and the
-whole path of the page tree (five queries) each time.
+to, and the page itself as it was read, so that a request for an essay or a form post to it reads
+neither the site and the whole path of the page tree (five queries) nor the page (a wide row: its
+text) each time. Each request gets its own copy of the page.
 
 What is remembered is keyed by the page cache's generation of the pages, which a publish, an
 unpublish, a move, a deleted page, a changed site or view restriction bumps
@@ -9,6 +10,7 @@ the tree again. Each process keeps its own small table."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,12 +26,13 @@ _SIZE = 2000
 @dataclass(frozen=True)
 class _Route:
     site: Site
-    model: type[Page]
-    page_id: int
+    page: Page  # as read when the route was found; never served itself, only copies of it
     rest: tuple[str, ...]  # what the page itself routes (a sub-route of a routable page)
 
 
 _routes: dict[tuple[str, str, str, str], _Route] = {}
+# The pages the routes lead to, one copy of each however many of its addresses were asked for.
+_pages: dict[tuple[str, int], Page] = {}
 
 
 def _key(request: HttpRequest, path: str) -> tuple[str, str, str, str]:
@@ -47,18 +50,18 @@ def _remember(key: tuple[str, str, str, str], request: HttpRequest, path: str) -
     own = len([part for part in page.url_path.split("/") if part]) - root_depth
     if not page.live or own < 0 or own > len(components):
         return
-    if len(_routes) >= _SIZE:  # old generations' routes, or a crawler's many addresses
-        _routes.clear()
-    _routes[key] = _Route(site, type(page), page.pk, tuple(components[own:]))
+    generation = key[0]
+    if len(_routes) >= _SIZE or any(older != generation for older, _ in list(_pages)):
+        routes_forget()  # a crawler's many addresses, or what the pages were before a change
+    kept = _pages.setdefault((generation, page.pk), copy.copy(page))
+    _routes[key] = _Route(site, kept, tuple(components[own:]))
 
 
 def _recall(key: tuple[str, str, str, str], request: HttpRequest) -> bool:
     route = _routes.get(key)
     if route is None:
         return False
-    page = route.model.objects.filter(pk=route.page_id, live=True).first()
-    if page is None:
-        return False
+    page = copy.copy(route.page)
     try:
         result = page.route(request, list(route.rest))
     except Http404:
@@ -83,3 +86,4 @@ def serve(request: HttpRequest, path: str) -> HttpResponseBase:
 def routes_forget() -> None:
     """For tests that change pages without a commit (and so without a purge)."""
     _routes.clear()
+    _pages.clear()
