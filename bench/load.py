@@ -176,6 +176,7 @@ def _nginx_conf(work: Path, static_dir: Path, app_port: int, ports: dict[str, in
     conf = work / "nginx.conf"
     conf.write_text(f"""
 daemon off; worker_processes auto; pid {work}/nginx.pid; error_log {work}/error.log; {user}
+pcre_jit on;  # as deploy/README.md has it in /etc/nginx/nginx.conf
 events {{ worker_connections 1024; }}
 http {{
     include /etc/nginx/mime.types;

@@ -89,6 +89,7 @@ def nginx(live_server: Any, tmp_path: Path) -> Iterator[str]:
     (work / "nginx.conf").write_text(
         f"""
         daemon off; worker_processes 1; pid {work}/nginx.pid; error_log {work}/error.log; {user}
+        pcre_jit on;
         events {{ worker_connections 256; }}
         http {{
             include /etc/nginx/mime.types;
