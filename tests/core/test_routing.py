@@ -91,3 +91,32 @@ def test_a_remembered_page_is_read_once_and_a_publish_is_served_at_once(
     publish(essay)
     for _ in range(2):
         assert "Nieuw Publiek Werken, herzien" in client.get(ESSAY).content.decode()
+
+
+def test_a_remembered_route_knows_its_page_has_no_restrictions_without_asking(
+    client: Client, essay: EssayPage, settings: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0
+    assert client.get(ESSAY).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert "Wil je verder lezen?" in client.get(ESSAY).content.decode()
+    assert not [q for q in queries.captured_queries if "pageviewrestriction" in q["sql"]]
+
+
+def test_a_restricted_page_stays_restricted_on_its_remembered_route_and_its_password_counts(
+    client: Client, essay: EssayPage, committed: Any, settings: Any
+) -> None:
+    settings.PAGE_CACHE_SECONDS = 0
+    with committed():
+        restriction = PageViewRestriction.objects.create(
+            page=essay, restriction_type=PageViewRestriction.PASSWORD, password="geheim"
+        )
+    for _ in range(3):  # the first request finds the route, the others remember it
+        page = client.get(ESSAY).content.decode()
+        assert 'name="password"' in page and "Wil je verder lezen?" not in page
+    action = f"/_util/authenticate_with_password/{restriction.pk}/{essay.pk}/"
+    client.post(action, {"password": "geheim", "return_url": ESSAY})
+    assert "Wil je verder lezen?" in client.get(ESSAY).content.decode()

@@ -1,7 +1,8 @@
 """Wagtail's page routing, remembered: which page (and which of its sub-routes) an address leads
 to, and the page itself as it was read, so that a request for an essay or a form post to it reads
 neither the site and the whole path of the page tree (five queries) nor the page (a wide row: its
-text) each time. Each request gets its own copy of the page.
+text) each time, nor which view restrictions apply to it (two queries: almost always none). Each
+request gets its own copy of the page.
 
 What is remembered is keyed by the page cache's generation of the pages, which a publish, an
 unpublish, a move, a deleted page, a changed site or view restriction bumps
@@ -14,9 +15,10 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 from wagtail import views as wagtail_views
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from .pagecache import pages_generation
 
@@ -28,6 +30,7 @@ class _Route:
     site: Site
     page: Page  # as read when the route was found; never served itself, only copies of it
     rest: tuple[str, ...]  # what the page itself routes (a sub-route of a routable page)
+    restrictions: tuple[int, ...]  # the view restrictions on the page and its ancestors
 
 
 _routes: dict[tuple[str, str, str, str], _Route] = {}
@@ -54,7 +57,8 @@ def _remember(key: tuple[str, str, str, str], request: HttpRequest, path: str) -
     if len(_routes) >= _SIZE or any(older != generation for older, _ in list(_pages)):
         routes_forget()  # a crawler's many addresses, or what the pages were before a change
     kept = _pages.setdefault((generation, page.pk), copy.copy(page))
-    _routes[key] = _Route(site, kept, tuple(components[own:]))
+    restrictions = tuple(page.get_view_restrictions().values_list("pk", flat=True))
+    _routes[key] = _Route(site, kept, tuple(components[own:]), restrictions)
 
 
 def _recall(key: tuple[str, str, str, str], request: HttpRequest) -> bool:
@@ -68,6 +72,15 @@ def _recall(key: tuple[str, str, str, str], request: HttpRequest) -> bool:
         return False
     if result is None or result[0].pk != page.pk:
         return False
+    # Wagtail's check before serving asks the page which restrictions apply; this copy answers
+    # from the route. Still a query set, read afresh (one query) when there are any, so a
+    # changed group or password counts at once; none (nearly every site) costs no query.
+    ids = route.restrictions
+
+    def view_restrictions() -> QuerySet[PageViewRestriction]:
+        return PageViewRestriction.objects.filter(pk__in=ids)
+
+    result[0].get_view_restrictions = view_restrictions
     request._wagtail_site = route.site  # type: ignore[attr-defined]
     request._wagtail_route_for_request = result  # type: ignore[attr-defined]
     return True
