@@ -142,3 +142,35 @@ def test_a_follower_that_breaks_the_database_rolls_back_only_its_own_writes(
     assert DownloadRequest.objects.filter(pk=request.pk).exists()
     assert not Reader.objects.filter(email="follower@example.nl").exists()
     assert names(heard) == ["lead.created"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_known_authors_comment_takes_the_writers_turn_once(
+    essay: EssayPage, heard: list[events.Event], client: Client
+) -> None:
+    """Published at once, its event follows the commit: the followers that write nothing
+    (no webhooks) open no second transaction, which on SQLite would queue for the one
+    writer's lock again behind every other reader's post."""
+    from unittest import mock
+
+    from django.db import connection, transaction
+
+    from voorproef.comments.models import Comment
+
+    Comment.objects.create(
+        essay=essay, name="Lotte de Wit", email="lotte@example.nl", text="Eerder.",
+        status=Comment.Status.APPROVED,
+    )  # fmt: skip
+    heard.clear()
+    begun = []
+    enter = transaction.Atomic.__enter__
+
+    def counted(atomic: Any) -> None:
+        if not connection.in_atomic_block:
+            begun.append(atomic)
+        enter(atomic)
+
+    with mock.patch.object(transaction.Atomic, "__enter__", counted):
+        assert post_comment(client).status_code == 302
+    assert names(heard) == ["comment.posted", "comment.published"]
+    assert len(begun) == 1
