@@ -16,6 +16,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from voorproef.core.models import SiteSettings
+from voorproef.core.workers import job_enqueue
 
 from .models import OutgoingMail
 
@@ -55,7 +56,7 @@ def _enqueue(mail_id: int, *, at: datetime | None = None) -> None:
         # 12:00:00, find the mail not yet due and leave it. A job never runs before its mail.
         at = at.replace(microsecond=0) + timedelta(seconds=1)
     task = mail_send_task.using(run_after=at) if at else mail_send_task
-    transaction.on_commit(lambda: task.enqueue(mail_id))
+    job_enqueue(lambda: task.enqueue(mail_id))
 
 
 def _render_plain(name: str, context: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from voorproef.core.events import Event
 from voorproef.core.links import absolute_url
+from voorproef.core.workers import job_enqueue
 from voorproef.mail.services import editors_address, mail_queue
 
 from . import connectors, payloads, signing, transport
@@ -126,13 +127,13 @@ def _enqueue(delivery_id: int, *, at: datetime | None = None) -> None:
         # RQ keeps a job's time in whole seconds (see the outbox): never run before due.
         at = at.replace(microsecond=0) + timedelta(seconds=1)
     task = delivery_send_task.using(run_after=at) if at else delivery_send_task
-    transaction.on_commit(lambda: task.enqueue(delivery_id))
+    job_enqueue(lambda: task.enqueue(delivery_id))
 
 
 def _enqueue_batch(delivery_ids: list[int]) -> None:
     from .tasks import deliveries_send_task
 
-    transaction.on_commit(lambda: deliveries_send_task.enqueue(delivery_ids))
+    job_enqueue(lambda: deliveries_send_task.enqueue(delivery_ids))
 
 
 def deliveries_create(*, event: Event) -> list[Delivery]:
