@@ -157,6 +157,19 @@ def test_it_keeps_the_secret_of_a_process_that_was_first(
     assert list(tmp_path.iterdir()) == [secret], "no draft is left behind"
 
 
+def test_a_site_that_had_the_file_cache_starts_without_its_files(tmp_path: Path) -> None:
+    var_dir = tmp_path / "var"
+    old = [var_dir / "cache" / "0a1b.djcache", var_dir / "stats-cache" / "2c3d.djcache"]
+    for path in old:
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"an entry of Django's file cache")
+    code = "from django.core.cache import cache; cache.set('k', 1); print(cache.get('k'))"
+    result = _run({"VAR_DIR": str(var_dir)}, "manage.py", "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("1")
+    assert not any(path.exists() for path in old)
+
+
 def test_it_says_what_to_do_when_there_is_no_secret(tmp_path: Path) -> None:
     result = _python({"VAR_DIR": str(tmp_path), "SECRET_KEY": ""}, _PRINT % (("DEBUG",),))
     assert result.returncode != 0

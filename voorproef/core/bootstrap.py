@@ -16,8 +16,8 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 def var_dir_prepare() -> None:
     """VAR_DIR, STATIC_ROOT, the beacons' folder and the SQLite file's folder exist; so does
-    VAR_DIR/secret_key unless SECRET_KEY or SECRET_KEY_FILE is set. Safe to run in many
-    processes at once."""
+    VAR_DIR/secret_key unless SECRET_KEY or SECRET_KEY_FILE is set; the old file cache's files
+    are gone. Safe to run in many processes at once."""
     # The same defaults as voorproef/settings.py.
     var_dir = Path(os.environ.get("VAR_DIR", str(BASE_DIR / "var")))
     # WhiteNoise warns about a STATIC_ROOT that is not there (collectstatic makes it later).
@@ -30,6 +30,15 @@ def var_dir_prepare() -> None:
         Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     if not (os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE")):
         _secret_key_create(var_dir / "secret_key")
+    for folder in ("cache", "stats-cache"):
+        _file_cache_remove(var_dir / folder)
+
+
+def _file_cache_remove(folder: Path) -> None:
+    """The files of the cache these folders held before (Django's file cache, one per entry,
+    up to 200,000) are read by nothing now; the SQLite cache there keeps its own."""
+    for path in folder.glob("*.djcache"):
+        path.unlink(missing_ok=True)
 
 
 def _secret_key_create(path: Path) -> None:

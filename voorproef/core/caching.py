@@ -1,46 +1,35 @@
-"""The cache backends: Django's file cache counting its files once a minute, and the per-process
-memory Wagtail keeps its renditions in. The page cache itself is `pagecache`."""
+"""The cache backends: SQLite files that every process on the machine shares (without Redis),
+and the per-process memory Wagtail keeps its renditions in. The page cache itself is
+`pagecache`."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
+from diskcache import DjangoCache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
 
-_culled_at: dict[str, float] = {}
 
+class DiskCache(DjangoCache):
+    """diskcache's SQLite cache (the default without Redis), its connections kept open.
 
-class FileCache(FileBasedCache):
-    """Django's file cache (the default without Redis), counting its files once a minute.
+    Django closes every cache at the end of every request; diskcache's close() closes each
+    thread's connections to all its shards, and the next request opened them again: eight
+    connects and their PRAGMAs, about 4 ms, on every request. Each operation is its own
+    transaction, so a connection can stay open for the life of its thread, as diskcache's
+    author advises (grantjenks/python-diskcache#71); a forked process opens its own."""
 
-    Django lists every file in the folder on every write, to see whether it holds MAX_ENTRIES:
-    with a few hundred pages, rate-limit and flood marks stored, that listing was a quarter of
-    the time of a comment post. Here each process counts at most every CULL_SECONDS; in between
-    the folder may hold that many seconds' writes more than MAX_ENTRIES."""
-
-    CULL_SECONDS = 60.0
-
-    def __init__(self, dir: str, params: dict[str, Any]) -> None:
-        super().__init__(dir, params)
-        self._folder = dir
-
-    def _cull(self) -> None:
-        now = time.monotonic()
-        if now - _culled_at.get(self._folder, -self.CULL_SECONDS) < self.CULL_SECONDS:
-            return
-        _culled_at[self._folder] = now
-        super()._cull()  # type: ignore[misc]  # private in django-stubs
+    def close(self, **kwargs: Any) -> None:
+        pass
 
 
 class RenditionCache(LocMemCache):
     """Where Wagtail keeps which image sizes exist: in each process's memory, written once.
 
     Wagtail 8.0 writes every rendition it read from the cache back to it on every page view
-    (fixed upstream in wagtail/wagtail#14541, not yet released); against the file cache that
-    was 20 file writes, and most of the time, of each page render. A rendition's key names
+    (fixed upstream in wagtail/wagtail#14541, not yet released); against a shared cache that
+    was 20 writes, and most of the time, of each page render. A rendition's key names
     the image file, the size and the focal point, so what is stored under it never changes:
     a key already here is not written again. Entries live TIMEOUT seconds, which bounds how
     long another process may point at a rendition an editor deleted."""
