@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr, make_msgid
 from typing import Any
@@ -66,6 +67,52 @@ def _render_plain(name: str, context: dict[str, Any]) -> str:
     return str(template.template.render(Context(context, autoescape=False)))
 
 
+@dataclass(frozen=True)
+class RenderedMail:
+    """A mail's texts, rendered from its templates, not yet stored."""
+
+    kind: str
+    subject: str
+    body_text: str
+    body_html: str
+
+
+def mail_render(*, kind: str, context: dict[str, Any]) -> RenderedMail:
+    """Render a mail from its templates (emails/<kind>-subject.txt, -body.txt, -body.html).
+    Apart from `mail_store` so that a request can render before it takes the database's
+    writers' lock and only store while it holds it."""
+    context = {"SITE_URL": settings.SITE_URL, "site_name": settings.WAGTAIL_SITE_NAME, **context}
+    return RenderedMail(
+        kind=kind,
+        subject=" ".join(_render_plain(f"emails/{kind}-subject.txt", context).split()),
+        body_text=_render_plain(f"emails/{kind}-body.txt", context),
+        body_html=render_to_string(f"emails/{kind}-body.html", context),
+    )
+
+
+def mail_store(
+    rendered: RenderedMail,
+    *,
+    to: str,
+    reply_to: str = "",
+    headers: dict[str, str] | None = None,
+    attachments: list[dict[str, Any]] | None = None,
+) -> OutgoingMail:
+    """Queue a rendered mail; a worker sends it once the transaction commits."""
+    mail = OutgoingMail.objects.create(
+        kind=rendered.kind,
+        to=to,
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
+        reply_to=reply_to,
+        headers=headers or {},
+        attachments=attachments or [],
+    )
+    _enqueue(mail.pk)
+    return mail
+
+
 def mail_queue(
     *,
     kind: str,
@@ -75,22 +122,14 @@ def mail_queue(
     headers: dict[str, str] | None = None,
     attachments: list[dict[str, Any]] | None = None,
 ) -> OutgoingMail:
-    """Render a mail from its templates (emails/<kind>-subject.txt, -body.txt, -body.html)
-    and queue it; a worker sends it once the transaction commits."""
-    context = {"SITE_URL": settings.SITE_URL, "site_name": settings.WAGTAIL_SITE_NAME, **context}
-    subject = " ".join(_render_plain(f"emails/{kind}-subject.txt", context).split())
-    mail = OutgoingMail.objects.create(
-        kind=kind,
+    """Render a mail from its templates and queue it (`mail_render`, then `mail_store`)."""
+    return mail_store(
+        mail_render(kind=kind, context=context),
         to=to,
-        subject=subject,
-        body_text=_render_plain(f"emails/{kind}-body.txt", context),
-        body_html=render_to_string(f"emails/{kind}-body.html", context),
         reply_to=reply_to,
-        headers=headers or {},
-        attachments=attachments or [],
+        headers=headers,
+        attachments=attachments,
     )
-    _enqueue(mail.pk)
-    return mail
 
 
 def _message(mail: OutgoingMail) -> EmailMultiAlternatives:
