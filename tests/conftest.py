@@ -28,6 +28,7 @@ from voorproef.downloads.services import essay_pdf_refresh
 from voorproef.essays.demo.loader import SLUG, demo_load
 from voorproef.essays.models import EssayPage
 from voorproef.stats.services import page_paths_forget
+from voorproef.webhooks.services import active_webhooks_forget
 
 from .support import process_env, process_start, processes_stop
 
@@ -103,6 +104,7 @@ def _fresh_state(request: pytest.FixtureRequest) -> None:
     page_cache_generation_forget()
     routes_forget()
     page_paths_forget()
+    active_webhooks_forget()
 
 
 @pytest.fixture

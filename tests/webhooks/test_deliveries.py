@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.comments.helpers import post_comment
@@ -82,6 +83,25 @@ def test_a_webhook_gets_only_the_events_it_asked_for(essay: EssayPage) -> None:
     hook("http://127.0.0.1:9/b", ["lead.created"], name="uit", active=False)
     requested(essay)
     assert not Delivery.objects.exists()
+
+
+def test_events_read_the_webhooks_once_and_a_switch_counts_from_the_next_event(
+    essay: EssayPage,
+) -> None:
+    webhook, _secret = hook("http://127.0.0.1:9/hook", ["lead.created"])
+    requested(essay)
+    with CaptureQueriesContext(connection) as queries:
+        requested(essay)
+    assert not [q for q in queries if "webhooks_webhook" in q["sql"]]
+    assert Delivery.objects.count() == 2
+
+    webhook.active = False
+    webhook.save()  # switched off in the admin
+    requested(essay)
+    assert Delivery.objects.count() == 2
+    webhook_activate(webhook=webhook)
+    requested(essay)
+    assert Delivery.objects.count() == 3
 
 
 def test_what_the_reader_did_is_rolled_back_and_nothing_is_sent(essay: EssayPage) -> None:

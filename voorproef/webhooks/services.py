@@ -3,6 +3,7 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import time
 import uuid
 from datetime import datetime, timedelta
 
@@ -117,6 +118,8 @@ def webhook_activate(*, webhook: Webhook) -> None:
     Webhook.objects.filter(pk=webhook.pk).update(
         active=True, failing_since=None, disabled_at=None, disabled_reason=""
     )
+    active_webhooks_forget()
+    transaction.on_commit(active_webhooks_forget)
     deliveries_requeue(webhook=webhook)
 
 
@@ -136,12 +139,35 @@ def _enqueue_batch(delivery_ids: list[int]) -> None:
     job_enqueue(lambda: deliveries_send_task.enqueue(delivery_ids))
 
 
+# The active webhooks as this process last read them, and until when it trusts that (monotonic
+# seconds): an event, which a reader's post holds SQLite's writers' lock for, reads none. A
+# change made in this process is seen at once (`active_webhooks_forget`, on every save, delete
+# and switch); one made in another (the admin's, the worker's) within ACTIVE_SECONDS, as a page
+# change is (core/pagecache). A delivery for a webhook switched off meanwhile is not sent.
+ACTIVE_SECONDS = 1.0
+_active: list[tuple[float, list[Webhook]]] = []
+
+
+def _active_webhooks() -> list[Webhook]:
+    now = time.monotonic()
+    if _active and _active[0][0] > now:
+        return _active[0][1]
+    hooks = list(Webhook.objects.filter(active=True))
+    _active[:] = [(now + ACTIVE_SECONDS, hooks)]
+    return hooks
+
+
+def active_webhooks_forget() -> None:
+    """Read the active webhooks afresh at the next event."""
+    _active.clear()
+
+
 def deliveries_create(*, event: Event) -> list[Delivery]:
     """One delivery for every active webhook that wants the event, stored in the transaction
     that stored what the reader did; sent once that commits."""
     if event.name not in EVENTS:
         return []
-    hooks = [hook for hook in Webhook.objects.filter(active=True) if hook.wants(event.name)]
+    hooks = [hook for hook in _active_webhooks() if hook.wants(event.name)]
     if not hooks:
         return []
     body = payloads.payload(event)
@@ -344,6 +370,8 @@ def webhook_disable(*, webhook: Webhook, reason: str) -> bool:
         )
         if not switched:
             return False
+        active_webhooks_forget()
+        transaction.on_commit(active_webhooks_forget)
         logger.error("webhook %s switched off: %s", webhook.pk, reason)
         editors = editors_address()
         if editors:

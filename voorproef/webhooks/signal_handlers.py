@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
 from voorproef.core import events
 
-from .services import deliveries_create
+from .services import active_webhooks_forget, deliveries_create
 
 
 def _on_event(event: events.Event) -> None:
@@ -10,5 +15,16 @@ def _on_event(event: events.Event) -> None:
     deliveries_create(event=event)
 
 
+def _webhook_changed(sender: Any, **kwargs: Any) -> None:
+    # At once, for this transaction's own events, and again once it commits: another thread of
+    # this process may read the list, still without the change, before the commit.
+    active_webhooks_forget()
+    transaction.on_commit(active_webhooks_forget)
+
+
 def connect() -> None:
+    from .models import Webhook
+
     events.follow(_on_event, dispatch_uid="webhooks-events")
+    post_save.connect(_webhook_changed, sender=Webhook, dispatch_uid="webhooks-saved")
+    post_delete.connect(_webhook_changed, sender=Webhook, dispatch_uid="webhooks-deleted")
