@@ -119,7 +119,6 @@ def webhook_activate(*, webhook: Webhook) -> None:
         active=True, failing_since=None, disabled_at=None, disabled_reason=""
     )
     active_webhooks_forget()
-    transaction.on_commit(active_webhooks_forget)
     deliveries_requeue(webhook=webhook)
 
 
@@ -158,8 +157,12 @@ def _active_webhooks() -> list[Webhook]:
 
 
 def active_webhooks_forget() -> None:
-    """Read the active webhooks afresh at the next event."""
+    """Read the active webhooks afresh at the next event: at once, for this transaction's own
+    events, and again once it commits (another thread of this process may read the list, still
+    without the change, before then)."""
     _active.clear()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_active.clear)
 
 
 def deliveries_create(*, event: Event) -> list[Delivery]:
@@ -371,7 +374,6 @@ def webhook_disable(*, webhook: Webhook, reason: str) -> bool:
         if not switched:
             return False
         active_webhooks_forget()
-        transaction.on_commit(active_webhooks_forget)
         logger.error("webhook %s switched off: %s", webhook.pk, reason)
         editors = editors_address()
         if editors:

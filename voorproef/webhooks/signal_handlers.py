@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from voorproef.core import events
@@ -16,10 +15,7 @@ def _on_event(event: events.Event) -> None:
 
 
 def _webhook_changed(sender: Any, **kwargs: Any) -> None:
-    # At once, for this transaction's own events, and again once it commits: another thread of
-    # this process may read the list, still without the change, before the commit.
     active_webhooks_forget()
-    transaction.on_commit(active_webhooks_forget)
 
 
 def connect() -> None:
