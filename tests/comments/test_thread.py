@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from voorproef.comments.models import Comment, CommentSettings
+from voorproef.comments.services import comment_pages, thread_page_of
 from voorproef.essays.models import EssayPage
 
 from .helpers import ESSAY, approved, post_comment
@@ -136,6 +137,40 @@ def test_threads_come_in_pages_of_fifty(client: Client, essay: EssayPage) -> Non
     assert f'href="http://127.0.0.1:8000{ESSAY}reacties/2/#reactie-{newest.pk}"' in feed
     assert f'href="http://127.0.0.1:8000{ESSAY}#reactie-{oldest_in_feed.pk}"' in feed
     assert client.get(ESSAY + "reacties/1/")["Location"] == ESSAY + "#reacties"
+
+
+def test_every_comment_links_to_the_page_its_thread_stands_on(
+    client: Client, essay: EssayPage
+) -> None:
+    """The landing after posting and every link to a comment (thread_page_of) name the page
+    the discussion shows it on: replies go with their thread, a reply whose parent was taken
+    down stands as a thread of its own, and two threads posted in the same microsecond keep
+    their order."""
+    site = CommentSettings.load()
+    site.per_page = 2
+    site.save()
+    start = timezone.now() - timedelta(days=1)
+    same_moment = start + timedelta(minutes=3)
+    first = approved(essay, text="Eén.", created_at=start)
+    taken_down = approved(essay, text="Weg.", created_at=start + timedelta(minutes=1))
+    approved(essay, text="Antwoord op één.", parent=first, created_at=start + timedelta(hours=2))
+    orphan = approved(
+        essay, text="Antwoord op weg.", parent=taken_down, created_at=start + timedelta(minutes=2)
+    )
+    approved(essay, text="Tegelijk A.", created_at=same_moment)
+    approved(essay, text="Tegelijk B.", created_at=same_moment)
+    approved(essay, status=Comment.Status.PENDING, text="Vastgehouden.")
+    approved(essay, text="Laatste.", created_at=start + timedelta(hours=1))
+    taken_down.status = Comment.Status.SPAM
+    taken_down.save()
+
+    pages = comment_pages(essay, 2)
+    assert pages[orphan.pk] == 1 and len(pages) == 6
+    for comment in Comment.objects.filter(status=Comment.Status.APPROVED):
+        number = thread_page_of(comment, 2)
+        assert number == pages[comment.pk], comment.text
+        path = ESSAY if number == 1 else f"{ESSAY}reacties/{number}/"
+        assert comment.text in client.get(path).content.decode()
 
 
 def test_a_page_of_the_discussion_reads_only_the_comments_it_shows(

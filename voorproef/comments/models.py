@@ -156,7 +156,14 @@ class Comment(NotContent, models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["essay", "status", "created_at"])]
+        indexes = [
+            # The discussion in order (comment_threads).
+            models.Index(fields=["essay", "status", "created_at"]),
+            # The threads before a comment, counted in the index alone (thread_page_of).
+            models.Index(fields=["essay", "status", "parent", "created_at"]),
+            # An author's own comments: a duplicate, an earlier approval, their personal data.
+            models.Index(fields=["email", "status", "essay"]),
+        ]
 
     def __str__(self) -> str:
         # Impersonal: Wagtail's action log keeps this text as the row's label, and the log is

@@ -193,15 +193,17 @@ def thread_page_of(comment: Comment, per_page: int) -> int:
         if parent is None:
             break
         root = parent
-    # The threads started before it, counted where they are (an index on essay, status and
-    # time): as comment_threads orders them, a reply whose parent is not shown starting one.
-    earlier = (
-        Comment.objects.filter(essay_id=root.essay_id, status=Comment.Status.APPROVED)
-        .filter(Q(parent__isnull=True) | ~Q(parent__status=Comment.Status.APPROVED))
-        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))
-        .count()
-    )
-    return earlier // per_page + 1
+    # The threads started before it, as comment_threads orders them: the shown comments
+    # without a parent, counted in an index alone, and the shown replies whose parent is not
+    # shown (each starts a thread of its own), found from the few held, spam or trashed
+    # comments. Neither reads the rows of a long discussion's comments one by one.
+    before = Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
+    shown = Comment.objects.filter(essay_id=root.essay_id, status=Comment.Status.APPROVED)
+    starters = shown.filter(before, parent__isnull=True).count()
+    not_shown = [status for status in Comment.Status if status != Comment.Status.APPROVED]
+    hidden = Comment.objects.filter(essay_id=root.essay_id, status__in=not_shown)
+    orphans = shown.filter(before, parent__in=hidden.values("pk")).count()
+    return (starters + orphans) // per_page + 1
 
 
 def comments_open(essay: FeaturePage, site: CommentSettings | None = None) -> bool:
@@ -236,12 +238,13 @@ def comment_create(
 ) -> Comment:
     """Decide on a new comment and store it; mail the moderators when it is held. Raises
     CommentRefused for a duplicate (409) or a second comment within 15 seconds (429)."""
-    duplicate = (
-        Comment.objects.filter(essay=essay, text=text)
-        .exclude(status=Comment.Status.TRASH)
-        .filter(Q(name=name) | Q(email=email))
-        .exists()
-    )
+    # The same text from the same address (under whatever name), found among that address's
+    # comments only, however long the discussion.
+    # (Statuses named, not "not in the trash", so the index on address and status is used.)
+    kept = [status for status in Comment.Status if status != Comment.Status.TRASH]
+    duplicate = Comment.objects.filter(
+        email=email, status__in=kept, essay=essay, text=text
+    ).exists()
     if duplicate:
         raise CommentRefused(409, "duplicate")
     flood_keys = _flood_keys(ip, email)
