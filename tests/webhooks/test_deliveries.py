@@ -107,6 +107,44 @@ def test_events_read_the_webhooks_once_and_a_switch_counts_from_the_next_event(
     assert Delivery.objects.count() == 3
 
 
+def test_a_payload_that_breaks_the_database_loses_the_deliveries_only(
+    essay: EssayPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The webhooks' follower opens its savepoint itself, around what it reads and writes:
+    a database error there (which on PostgreSQL aborts the whole transaction) costs the
+    deliveries, never the reader's request."""
+    from voorproef.downloads.models import DownloadRequest
+    from voorproef.webhooks import payloads
+
+    def broken(event: Any) -> dict[str, Any]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table")
+        raise AssertionError("unreachable")
+
+    hook("http://127.0.0.1:9/hook", ["lead.created"])
+    monkeypatch.setattr(payloads, "payload", broken)
+    request, _raw = requested(essay)
+    assert DownloadRequest.objects.filter(pk=request.pk, mail__isnull=False).exists()
+    assert not Delivery.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_webhook_for_it_a_readers_post_opens_no_savepoint(
+    essay: EssayPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every savepoint is two statements inside SQLite's one writers' turn, which every other
+    reader's post waits for: the followers that need none (statistics, webhooks when none
+    wants the event) open none."""
+    monkeypatch.setattr(webhook_services, "ACTIVE_SECONDS", 3600.0)
+    hook("http://127.0.0.1:9/hook", ["message.received"])
+    requested(essay)  # the list of webhooks is read, in a savepoint of its own
+    with CaptureQueriesContext(connection) as queries:
+        requested(essay)
+    statements = [q["sql"].upper() for q in queries]
+    assert any(s.startswith("INSERT INTO") for s in statements)
+    assert not [s for s in statements if "SAVEPOINT" in s]
+
+
 def test_what_the_reader_did_is_rolled_back_and_nothing_is_sent(essay: EssayPage) -> None:
     hook("http://127.0.0.1:9/hook")
 

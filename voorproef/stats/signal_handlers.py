@@ -13,4 +13,5 @@ def _on_event(event: events.Event) -> None:
 
 
 def connect() -> None:
-    events.follow(_on_event, dispatch_uid="stats-events")
+    # No savepoint: nothing is read or written before the commit.
+    events.follow(_on_event, dispatch_uid="stats-events", savepoint=False)

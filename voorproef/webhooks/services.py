@@ -151,7 +151,14 @@ def _active_webhooks() -> list[Webhook]:
     now = time.monotonic()
     if _active and _active[0][0] > now:
         return _active[0][1]
-    hooks = list(Webhook.objects.filter(active=True))
+    active = Webhook.objects.filter(active=True)
+    if transaction.get_connection().in_atomic_block:
+        # In a savepoint: a failure rolls back no more than this read (events.follow). Outside
+        # a transaction none is opened (on SQLite it would wait for the writers' turn).
+        with transaction.atomic():
+            hooks = list(active)
+    else:
+        hooks = list(active)
     _active[:] = [(now + ACTIVE_SECONDS, hooks)]
     return hooks
 
@@ -173,24 +180,26 @@ def deliveries_create(*, event: Event) -> list[Delivery]:
     hooks = [hook for hook in _active_webhooks() if hook.wants(event.name)]
     if not hooks:
         return []
-    body = payloads.payload(event)
-    email = str(body["data"].get("email") or "")
-    network = payloads.signup_network(event) if event.name in CONNECTOR_EVENTS else ""
-    rows = []
-    for hook in hooks:
-        payload = body
-        if hook.kind == Webhook.Kind.LAPOSTA and network:
-            payload = {**body, "data": {**body["data"], "ip": network}}
-        rows.append(
-            Delivery(
-                webhook=hook,
-                event=event.name,
-                message_id=f"msg_{uuid.uuid4().hex}",
-                payload=payload,
-                email=email[:254],
-            )
-        )
+    # What is read for the payload and what is written, in a savepoint: a failure here rolls
+    # back the deliveries only, never what the reader did (events.follow).
     with transaction.atomic():
+        body = payloads.payload(event)
+        email = str(body["data"].get("email") or "")
+        network = payloads.signup_network(event) if event.name in CONNECTOR_EVENTS else ""
+        rows = []
+        for hook in hooks:
+            payload = body
+            if hook.kind == Webhook.Kind.LAPOSTA and network:
+                payload = {**body, "data": {**body["data"], "ip": network}}
+            rows.append(
+                Delivery(
+                    webhook=hook,
+                    event=event.name,
+                    message_id=f"msg_{uuid.uuid4().hex}",
+                    payload=payload,
+                    email=email[:254],
+                )
+            )
         created = Delivery.objects.bulk_create(rows)
         ids = [delivery.pk for delivery in created]
         _enqueue_batch(ids)

@@ -10,7 +10,8 @@ from .services import active_webhooks_forget, deliveries_create
 
 
 def _on_event(event: events.Event) -> None:
-    # In a savepoint of its own (events.follow): stored with what the reader did.
+    # Stored with what the reader did, in a savepoint deliveries_create opens only when a
+    # webhook wants the event (the list is read in one of its own).
     deliveries_create(event=event)
 
 
@@ -21,6 +22,6 @@ def _webhook_changed(sender: Any, **kwargs: Any) -> None:
 def connect() -> None:
     from .models import Webhook
 
-    events.follow(_on_event, dispatch_uid="webhooks-events")
+    events.follow(_on_event, dispatch_uid="webhooks-events", savepoint=False)
     post_save.connect(_webhook_changed, sender=Webhook, dispatch_uid="webhooks-saved")
     post_delete.connect(_webhook_changed, sender=Webhook, dispatch_uid="webhooks-deleted")
