@@ -99,9 +99,11 @@ def test_the_download_form(client: Client, essay: EssayPage) -> None:
     _holdings(essay)
     seen, extra = _answer(client, _post(client, "/nieuw-publiek-werken/download/", name="Anna"))
     assert seen[0] == seen[1]
-    # A new reader costs one row more than a known one: an INSERT in its own savepoint, three
-    # statements, well under a millisecond (`make bench` measures the timings).
-    assert -3 <= extra <= 0
+    # A known reader costs two statements more than a new one, who is stored by the one
+    # statement that would have found them: their row read, and their mails of the day
+    # counted (a new reader has none). Well under a millisecond (`make bench` measures the
+    # timings).
+    assert 0 <= extra <= 2
 
 
 def test_the_message_form(client: Client, essay: EssayPage) -> None:

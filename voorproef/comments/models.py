@@ -161,8 +161,10 @@ class Comment(NotContent, models.Model):
             models.Index(fields=["essay", "status", "created_at"]),
             # The threads before a comment, counted in the index alone (thread_page_of).
             models.Index(fields=["essay", "status", "parent", "created_at"]),
-            # An author's own comments: a duplicate, an earlier approval, their personal data.
+            # An author's own comments, by address and by name: a duplicate, an earlier
+            # approved comment.
             models.Index(fields=["email", "status", "essay"]),
+            models.Index(fields=["name", "status", "essay"]),
         ]
 
     def __str__(self) -> str:

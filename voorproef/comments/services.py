@@ -257,13 +257,12 @@ def comment_create(
 ) -> Comment:
     """Decide on a new comment and store it; mail the moderators when it is held. Raises
     CommentRefused for a duplicate (409) or a second comment within 15 seconds (429)."""
-    # The same text from the same address (under whatever name), found among that address's
-    # comments only, however long the discussion.
-    # (Statuses named, not "not in the trash", so the index on address and status is used.)
+    # The same text under the same address or the same name, found among that address's and
+    # that name's comments only (an index on each), however long the discussion. (Statuses
+    # named, not "not in the trash", so that those indexes are used.)
     kept = [status for status in Comment.Status if status != Comment.Status.TRASH]
-    duplicate = Comment.objects.filter(
-        email=email, status__in=kept, essay=essay, text=text
-    ).exists()
+    same = Comment.objects.filter(status__in=kept, essay=essay, text=text)
+    duplicate = same.filter(email=email).exists() or same.filter(name=name).exists()
     if duplicate:
         raise CommentRefused(409, "duplicate")
     flood_keys = _flood_keys(ip, email)

@@ -16,10 +16,10 @@ transaction) rolls back that follower's writes only, never what the reader did. 
 that touches no table inside the transaction (it counts after the commit), or opens its own
 savepoint around what it reads and writes, says `savepoint=False`: a savepoint is two more
 statements in every reader's post, on SQLite inside the one writer's turn that every other
-post waits for. An event
-emitted after a commit (outside any transaction) opens none: a follower that writes there
-makes its own writes one transaction, and one that writes nothing costs no transaction (on
-SQLite, one more turn at the single writer's lock for every reader's post).
+post waits for. An event emitted after a commit (outside any transaction) opens none: a
+follower that writes there makes its own writes one transaction, and one that writes nothing
+costs no transaction (on SQLite, one more turn at the single writer's lock for every reader's
+post).
 
 Every event a feature app emits is named in `NAMES`, with what its `subject` is and what its
 `data` holds. A follower must ignore names it does not know: new ones will come.

@@ -117,18 +117,22 @@ def _reader(email: str, now: datetime) -> tuple[Reader, bool]:
     statement that inserts the row unless the address has one (not a read, a savepoint and a
     write, each a turn inside the writers' lock), then read if it had."""
     table = connection.ops.quote_name(Reader._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (email, created_at) VALUES (%s, %s) "  # noqa: S608
-            f"ON CONFLICT (email) DO NOTHING RETURNING id",
-            [email, connection.ops.adapt_datetimefield_value(now)],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return Reader.objects.get(email=email), False
-    return Reader.from_db(
-        connection.alias, ["id", "email", "created_at"], [row[0], email, now]
-    ), True
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (email, created_at) VALUES (%s, %s) "  # noqa: S608
+                f"ON CONFLICT (email) DO NOTHING RETURNING id",
+                [email, connection.ops.adapt_datetimefield_value(now)],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            fields = ["id", "email", "created_at"]
+            return Reader.from_db(connection.alias, fields, [row[0], email, now]), True
+        if (reader := Reader.objects.filter(email=email).first()) is not None:
+            return reader, False
+        # On PostgreSQL an erasure of this address may commit between the two statements:
+        # the reader is stored anew.
+    return Reader.objects.get(email=email), False
 
 
 _TALLIES = ("requests", "confirmed", "downloads")
