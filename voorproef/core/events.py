@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -73,16 +74,22 @@ class Event:
     at: datetime = field(default_factory=timezone.now)
 
 
+def contained() -> AbstractContextManager[Any]:
+    """A savepoint inside a transaction, so a failure there (on PostgreSQL, one that would
+    abort the whole transaction) rolls back no more than what it holds; outside a
+    transaction, none is opened (on SQLite it would wait for the writers' turn)."""
+    if transaction.get_connection().in_atomic_block:
+        return transaction.atomic()
+    return nullcontext()
+
+
 def follow(follower: Callable[[Event], None], *, dispatch_uid: str, savepoint: bool = True) -> None:
     """Have `follower` told of every event, in a savepoint of its own inside a transaction
     (unless it needs none: see above)."""
 
     def guarded(sender: Any, *, event: Event, **kwargs: Any) -> None:
         try:
-            if savepoint and transaction.get_connection().in_atomic_block:
-                with transaction.atomic():
-                    follower(event)
-            else:
+            with contained() if savepoint else nullcontext():
                 follower(event)
         except Exception:
             logger.exception("event %s: follower %s failed", event.name, dispatch_uid)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from voorproef.core.events import Event
+from voorproef.core.events import Event, contained
 from voorproef.core.links import absolute_url
 from voorproef.core.workers import job_enqueue
 from voorproef.mail.services import editors_address, mail_queue
@@ -151,14 +151,8 @@ def _active_webhooks() -> list[Webhook]:
     now = time.monotonic()
     if _active and _active[0][0] > now:
         return _active[0][1]
-    active = Webhook.objects.filter(active=True)
-    if transaction.get_connection().in_atomic_block:
-        # In a savepoint: a failure rolls back no more than this read (events.follow). Outside
-        # a transaction none is opened (on SQLite it would wait for the writers' turn).
-        with transaction.atomic():
-            hooks = list(active)
-    else:
-        hooks = list(active)
+    with contained():  # in a reader's transaction, a failure costs this read only
+        hooks = list(Webhook.objects.filter(active=True))
     _active[:] = [(now + ACTIVE_SECONDS, hooks)]
     return hooks
 
