@@ -1,6 +1,6 @@
 """The shared cache without Redis, measured: Django's file cache, Django's database cache on a
 SQLite file of its own, and diskcache (the one the site uses, core/caching.DiskCache), each
-used by PROCESSES processes × THREADS threads at once, as gunicorn's workers use it.
+used by PROCESSES processes × THREADS threads at once, as the app server's processes use it.
 
   .venv/bin/python bench/caches.py [SECONDS]
 

@@ -2,9 +2,9 @@
 machine (nginx serving a saved copy of the essay page), with the same wrk load (2 threads,
 32 connections, a warm-up, then BENCH_SECONDS).
 
-Starts the production setup (`manage.py run --production`: gunicorn, the task worker, the
+Starts the production setup (`manage.py run --production`: the app server, the task worker, the
 scheduler; DEBUG off) on a fresh database with the demo essay and 50 approved comments, a
-second gunicorn with the page cache off, nginx with the shipped config (deploy/nginx/) and an
+second app server with the page cache off, nginx with the shipped config (deploy/nginx/) and an
 SMTP sink. Prints a table with each scenario's ratio to the static run and writes
 var/bench/load.json. BENCH_ROUNDS rounds (3); the table holds the medians.
 
@@ -345,12 +345,15 @@ def main() -> None:
     database = "PostgreSQL" if "DATABASE_URL" in env else "SQLite"
 
     uncached_env = {**env, "PAGE_CACHE_SECONDS": "0", "PROXY_CACHE_SECONDS": "0"}
-    gunicorn = [PYTHON, "-m", "gunicorn", "--config=python:voorproef.gunicorn_conf"]
     log = work / "server.log"
     results: dict[str, list[dict[str, Any]]] = {}
     with (
         _process([PYTHON, "manage.py", "run", "--production", f"--port={ports['app']}"], env, log),
-        _process([*gunicorn, f"--bind=127.0.0.1:{ports['uncached']}"], uncached_env, log),
+        _process(
+            [PYTHON, "-m", "voorproef.server", f"--bind=127.0.0.1:{ports['uncached']}"],
+            uncached_env,
+            log,
+        ),
     ):
         app = f"http://127.0.0.1:{ports['app']}"
         _wait_up(app + "/healthz")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A repeatable sqlmap scan of Voorproef's public forms and the GET parameters the site reads.
 #
-# Starts the production server (`manage.py run --production`: gunicorn, task worker, scheduler)
+# Starts the production server (`manage.py run --production`: app server, task worker, scheduler)
 # on a throwaway SQLite database with the demo essay, relaxes only the anti-spam settings that
 # would refuse sqlmap's repeated posts before they reach the database code, runs one sqlmap per
 # target and prints a summary. Results: var/sqlmap/<target>/ (command.txt, sqlmap.log,

@@ -478,7 +478,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "line": {"format": "%(message)s"},
+    },
     # Links' keys never reach a log: Django's "Not Found: /download/<key>/" comes out masked.
     "filters": {"keys_masked": {"()": "voorproef.core.access_log.KeyMaskFilter"}},
     "handlers": {
@@ -486,10 +489,18 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["keys_masked"],
-        }
+        },
+        # The access log (core/access_log.AccessLog), one line per request on stdout: written
+        # whatever LOG_LEVEL says, as the web server's own would be.
+        "access": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "stream": "ext://sys.stdout",
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        "voorproef.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

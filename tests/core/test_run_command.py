@@ -144,10 +144,10 @@ def test_production_mode_serves_compressed_static_files_and_stops_on_sigterm(
     status, html, _ = _get(f"{site.url}/bestaat-niet/")
     assert status == 404
     assert "Deze pagina bestaat niet (meer)" in html
-    assert "gunicorn" in site.output().lower()
+    assert "granian" in site.output().lower()
     # Readers first: background work yields the CPU to the web app in a spike.
     priorities = _priorities(site.process.pid)
-    assert priorities["gunicorn"] == {0}
+    assert priorities["voorproef.server"] == {0}
     assert priorities["db_worker"] == priorities["scheduler"] == {10}
 
     site.process.send_signal(signal.SIGTERM)  # what systemd does: only the main process
@@ -169,7 +169,7 @@ def _priorities(group: int) -> dict[str, set[int]]:
             priority = os.getpriority(os.PRIO_PROCESS, int(entry.name))
         except (ProcessLookupError, FileNotFoundError):
             continue
-        for name in ("gunicorn", "db_worker", "scheduler"):
+        for name in ("voorproef.server", "db_worker", "scheduler"):
             if name in command:
                 found.setdefault(name, set()).add(priority)
     return found

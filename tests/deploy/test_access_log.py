@@ -11,9 +11,9 @@ import re
 import subprocess
 import sys
 import traceback
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import unquote
 
@@ -21,12 +21,11 @@ import pytest
 import requests
 from django.test import Client, RequestFactory
 from django.utils import timezone
-from gunicorn.config import Config
-from gunicorn.glogging import SafeAtoms
+from granian.log import LogLevels, configure_logging
 
 from tests.support import ROOT, free_port, process_env, process_start, processes_stop, wait_for
-from voorproef import gunicorn_conf
-from voorproef.core.access_log import AccessLogger, KeyMaskFilter, client_network
+from voorproef import server
+from voorproef.core.access_log import AccessLog, KeyMaskFilter, access_line, client_network
 from voorproef.core.ip import client_ip, ip_truncate
 from voorproef.core.keys import MASK, mask_path, mask_query, mask_text, mask_uri
 from voorproef.downloads.services import download_request_create
@@ -91,7 +90,7 @@ def test_every_query_value_but_the_harmless_ones_is_masked() -> None:
     assert mask_query("pagin%61=2") == "pagin%61=2"
 
 
-# -- gunicorn's access log ------------------------------------------------------------------------
+# -- the app's access log -------------------------------------------------------------------------
 
 
 def _environ(**extra: str) -> dict[str, str]:
@@ -108,49 +107,95 @@ def _environ(**extra: str) -> dict[str, str]:
     }
 
 
-def _line(environ: dict[str, str], log_format: str = gunicorn_conf.access_log_format) -> str:
-    logger = AccessLogger(Config())
-    response = SimpleNamespace(status="200 OK", sent=5120, headers=[("X-Key", "Geheim")])
-    request = SimpleNamespace(headers=[("USER-AGENT", BROWSER), ("REFERER", REFERER)])
-    atoms = logger.atoms(response, request, environ, timedelta(milliseconds=12))
-    return log_format % SafeAtoms(atoms)
-
-
 def test_the_access_log_line_holds_the_network_the_masked_address_and_no_browser() -> None:
-    line = _line(_environ())
+    line = access_line(_environ(), "200", 5120, 0.012)
     assert re.fullmatch(
         r'203\.0\.113\.0 \[[^]]+\] "GET /download/\[key\]/pdf/\?nieuw=1&reactie=\[key\] '
         r'HTTP/1\.1" 200 5120 12ms',
         line,
     ), line
-
-
-def test_the_access_log_offers_no_atom_that_names_a_reader() -> None:
-    everything = "%(h)s %(u)s %(r)s %(U)s %(q)s %(a)s %(f)s %({user-agent}i)s %({referer}i)s "
-    everything += "%({x-key}o)s %({raw_uri}e)s %({http_user_agent}e)s"
-    line = _line(_environ(), everything)
     for secret in ["203.0.113.77", "Geheim", "Handtekening", "Kwartelkoning", "Doorverwijzer"]:
         assert secret not in line
 
 
-def test_a_request_gunicorn_answers_itself_is_logged_the_same_way(settings: Any) -> None:
-    """A 500 for an app that failed: gunicorn's environ has no path and no headers then."""
+class _Lines(logging.Handler):
+    """What a logger wrote, formatted as its handler in settings.LOGGING does."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.logger = logging.getLogger(name)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+    def __enter__(self) -> _Lines:
+        self.logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.logger.removeHandler(self)
+
+
+def _run(app: Any, environ: dict[str, Any]) -> tuple[bytes, list[str]]:
+    """The app as the server runs it: called, its answer read and closed."""
+    with _Lines("voorproef.access") as logged:
+        body = AccessLog(app)(environ, lambda status, headers, exc_info=None: None)
+        try:
+            content = b"".join(body)
+        finally:
+            getattr(body, "close", lambda: None)()
+    return content, logged.lines
+
+
+def test_an_app_that_fails_is_logged_as_the_500_the_server_answers(settings: Any) -> None:
+    """Django answers its own errors; one that escapes it is the server's 500."""
     settings.BEHIND_PROXY = True
-    logger = AccessLogger(Config())
-    response = SimpleNamespace(status="500 Internal Server Error", sent=0, headers=[])
-    request = SimpleNamespace(
-        path="/mijn-gegevens/Geheim/", headers=[("X-FORWARDED-FOR", "198.51.100.7")]
-    )
-    environ = {"REQUEST_METHOD": "GET", "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1",
-               "REMOTE_ADDR": "127.0.0.1"}  # fmt: skip
-    atoms = logger.atoms(response, request, environ, timedelta(milliseconds=3))
-    line = gunicorn_conf.access_log_format % SafeAtoms(atoms)
+
+    def failing(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        raise RuntimeError("broken")
+
+    environ = _environ(PATH_INFO="/mijn-gegevens/Geheim/", QUERY_STRING="",
+                       REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")  # fmt: skip
+    with _Lines("voorproef.access") as logged, pytest.raises(RuntimeError):
+        AccessLog(failing)(environ, lambda *args: None)
+    (line,) = logged.lines
     assert line.startswith("198.51.100.0 ")
-    assert line.endswith('"GET /mijn-gegevens/[key]/ HTTP/1.1" 500 0 3ms')
+    assert re.search(r'"GET /mijn-gegevens/\[key\]/ HTTP/1\.1" 500 0 \d+ms$', line), line
+
+
+def test_a_streamed_answer_is_logged_once_sent_with_what_was_sent() -> None:
+    def streaming(environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
+        start_response("200 OK", [("Content-Type", "application/pdf")])
+        yield b"%PDF-" + b"x" * 995
+        yield b"y" * 1000
+
+    content, lines = _run(streaming, _environ())
+    assert len(content) == 2000
+    (line,) = lines
+    assert '"GET /download/[key]/pdf/?nieuw=1&reactie=[key] HTTP/1.1" 200 2000 ' in line
+
+
+def test_a_request_holds_nothing_of_the_servers_own_environment(monkeypatch: Any) -> None:
+    """granian copies its process's environment into every request; Django would show it as
+    request.META (a mail server's password in EMAIL_URL, say)."""
+    monkeypatch.setenv("EMAIL_URL", "smtp://voorproef:Wachtwoord@mail.example.nl")
+    seen: dict[str, Any] = {}
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen.update(environ)
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    environ = {**os.environ, **_environ(HTTP_X_FORWARDED_FOR="198.51.100.7")}
+    assert _run(app, environ)[0] == b"ok"
+    assert "EMAIL_URL" not in seen and "Wachtwoord" not in repr(seen)
+    assert seen["HTTP_X_FORWARDED_FOR"] == "198.51.100.7"  # what the request itself brought
+    assert seen["PATH_INFO"] == "/download/Geheim-Sleutel_1/pdf/"
 
 
 def test_a_decoded_path_cannot_forge_a_second_line() -> None:
-    line = _line(_environ(PATH_INFO="/x\n203.0.113.1 - forged"))
+    line = access_line(_environ(PATH_INFO="/x\n203.0.113.1 - forged"), "200", 0, 0.001)
     assert "\n" not in line and "/x\\x0a203.0.113.1" in line
 
 
@@ -161,6 +206,8 @@ def test_a_decoded_path_cannot_forge_a_second_line() -> None:
         (False, "127.0.0.1", "198.51.100.7", "127.0.0.0"),
         (True, "127.0.0.1", "198.51.100.7", "198.51.100.0"),
         (True, "127.0.0.1", "1.2.3.4, 2001:db8:7:8::1", "2001:db8:7::"),
+        (False, "2001:db8:abcd:12ff::1", None, "2001:db8:abcd::"),  # a /48, not a /64
+        (False, "::ffff:203.0.113.77", None, "203.0.113.0"),  # IPv4 on a dual-stack socket
         (True, "127.0.0.1", None, "127.0.0.0"),
         (True, "127.0.0.1", "onzin", "-"),
     ],
@@ -210,27 +257,26 @@ def test_djangos_not_found_warning_names_no_key(client: Client) -> None:
     assert "Geheim" not in out.getvalue()
 
 
-def test_gunicorns_error_log_names_no_key_and_no_address() -> None:
-    logger = AccessLogger(Config())
-    kept = _Kept()
-    kept.filters.clear()  # the logger's own filter does it
-    logger.error_log.addHandler(kept)
+def test_the_servers_own_log_names_no_key_and_no_address() -> None:
+    """granian's messages (an app that raised past Django, say) go through the same filter."""
+    configure_logging(LogLevels.info, server._logging())  # as granian applies it
+    logger = logging.getLogger("_granian")
+    (handler,) = logger.handlers
+    out = io.StringIO()
+    handler.setStream(out)  # type: ignore[attr-defined]
     try:
         try:
             raise ValueError("no comment for /nieuw-publiek-werken/?reactie=12:1u:Handtekening")
         except ValueError:
             logger.exception("Error handling request %s %s", "GET", "/mijn-gegevens/Geheim/")
-        logger.warning(
-            "Invalid request from ip=203.0.113.77: Invalid HTTP request line: "
-            "'GET /reacties/beoordelen/Geheim/ HTTP/1.1'"
-        )
+        logger.warning("refused for anna.de-boer@example.nl")
     finally:
-        logger.error_log.removeHandler(kept)
-    text = "\n".join(kept.lines)
+        logger.removeHandler(handler)
+    text = out.getvalue()
     assert "Error handling request GET /mijn-gegevens/[key]/" in text
     assert "?reactie=[key]" in text and "Traceback" in text
-    assert "ip=203.0.113.0:" in text and "'GET /reacties/beoordelen/[key]/ HTTP/1.1'" in text
-    for secret in ["Geheim", "Handtekening", "203.0.113.77"]:
+    assert "refused for [address]" in text
+    for secret in ["Geheim", "Handtekening", "anna.de-boer"]:
         assert secret not in text
 
 
@@ -243,7 +289,7 @@ def test_a_url_in_a_message_is_masked_and_a_file_path_is_not() -> None:
     assert mask_text(trace) == trace
 
 
-# -- gunicorn as every node runs it ---------------------------------------------------------------
+# -- the app server as every node runs it ----------------------------------------------------------
 
 
 @pytest.fixture
@@ -257,7 +303,7 @@ def _static_collected() -> None:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("_static_collected")
-def test_gunicorn_logs_personal_links_without_key_address_or_browser(
+def test_the_server_logs_personal_links_without_key_address_or_browser(
     essay: EssayPage, tmp_path: Path
 ) -> None:
     _, download = download_request_create(
@@ -276,9 +322,8 @@ def test_gunicorn_logs_personal_links_without_key_address_or_browser(
     )
     commenter = "12%3A1uGeheim%3AHandtekening"
     port = free_port()
-    log = tmp_path / "gunicorn.log"
-    command = [sys.executable, "-m", "gunicorn", "--config=python:voorproef.gunicorn_conf",
-               f"--bind=127.0.0.1:{port}", "--workers=1"]  # fmt: skip
+    log = tmp_path / "server.log"
+    command = [sys.executable, "-m", "voorproef.server", f"--bind=127.0.0.1:{port}", "--workers=1"]
     server = process_start(command, process_env(free_port(), BEHIND_PROXY="1"), log)
     base = f"http://127.0.0.1:{port}"
     headers = {

@@ -42,7 +42,8 @@ REQUESTS = int(os.environ.get("SCALEOUT_REQUESTS", _DEFAULT))
 
 @pytest.fixture
 def start_app(tmp_path: Path) -> Iterator[Callable[[int, int], subprocess.Popen[bytes]]]:
-    """gunicorn as a node runs it, on the test database, mailing through the given port."""
+    """The app server as a node runs it (voorproef/server.py), on the test database, mailing
+    through the given port."""
     processes: list[subprocess.Popen[bytes]] = []
 
     def start(port: int, smtp_port: int) -> subprocess.Popen[bytes]:
@@ -52,8 +53,13 @@ def start_app(tmp_path: Path) -> Iterator[Callable[[int, int], subprocess.Popen[
             # One test client stands in for thousands of readers:
             FORM_POSTS_PER_IP_PER_HOUR="1000000",
         )
-        command = [sys.executable, "-m", "gunicorn", "--config=python:voorproef.gunicorn_conf",
-                   f"--bind=127.0.0.1:{port}", "--workers=2"]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "voorproef.server",
+            f"--bind=127.0.0.1:{port}",
+            "--workers=2",
+        ]
         process = process_start(command, env, tmp_path / f"app-{port}.log")
         processes.append(process)
         return process

@@ -9,13 +9,11 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Mapping
-from datetime import timedelta
+import time
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
-from urllib.parse import unquote
 
 from django.conf import settings
-from gunicorn.glogging import Logger
 
 from voorproef.core.ip import ip_truncate
 from voorproef.core.keys import mask_path, mask_query, mask_text
@@ -64,52 +62,106 @@ def client_network(environ: Mapping[str, Any]) -> str:
     return ip_truncate(address) or "-"
 
 
-def _from_request(req: Any) -> dict[str, str]:
-    """What the environ of a request gunicorn answered itself (a 500 when the app failed, a
-    400) lacks: the path and the proxy's X-Forwarded-For."""
-    found = {"PATH_INFO": unquote(str(getattr(req, "path", "") or ""))}
-    for name, value in getattr(req, "headers", None) or []:
-        if str(name).upper() == "X-FORWARDED-FOR":
-            found["HTTP_X_FORWARDED_FOR"] = str(value)
-    return found
+# Access lines go to their own logger (settings.LOGGING: stdout, whatever LOG_LEVEL says).
+access_logger = logging.getLogger("voorproef.access")
+
+# What a WSGI server puts in a request's environ itself (PEP 3333); anything else in it that
+# also is in the process's environment, the server copied from there.
+_REQUEST_KEYS = frozenset(
+    {"REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE",
+     "CONTENT_LENGTH", "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "REMOTE_ADDR",
+     "REMOTE_PORT", "GATEWAY_INTERFACE", "SERVER_SOFTWARE", "RAW_URI"}
+)  # fmt: skip
 
 
-class AccessLogger(Logger):
-    """gunicorn's logger (`logger_class` in voorproef/gunicorn_conf.py) with only these atoms:
-    h (the truncated network), t, r (method, masked address, protocol), m, U and q (masked), H,
-    s, b, B, T, D, M, L, p. User agent, referer, headers and environ are not offered."""
+def access_line(environ: Mapping[str, Any], status: str, sent: int, seconds: float) -> str:
+    """`network [time] "METHOD masked-path?masked-query PROTOCOL" status bytes durationms`."""
+    method = _printable(str(environ.get("REQUEST_METHOD", "-")))
+    path = _printable(mask_path(str(environ.get("PATH_INFO", ""))))
+    query = _printable(mask_query(str(environ.get("QUERY_STRING", ""))))
+    protocol = _printable(str(environ.get("SERVER_PROTOCOL", "-")))
+    when = time.strftime("[%d/%b/%Y:%H:%M:%S %z]")
+    request = f"{method} {path}{'?' + query if query else ''} {protocol}"
+    return f'{client_network(environ)} {when} "{request}" {status} {sent} {int(seconds * 1000)}ms'
 
-    def setup(self, cfg: Any) -> None:
-        super().setup(cfg)
-        if not any(isinstance(f, KeyMaskFilter) for f in self.error_log.filters):
-            self.error_log.addFilter(KeyMaskFilter())
 
-    def atoms(
-        self, resp: Any, req: Any, environ: Mapping[str, Any], request_time: timedelta
-    ) -> dict[str, Any]:
-        status = resp.status
-        if isinstance(status, str):
-            status = status.split(None, 1)[0]
-        environ = {**_from_request(req), **environ}
-        method = _printable(str(environ.get("REQUEST_METHOD", "-")))
-        path = _printable(mask_path(str(environ.get("PATH_INFO", ""))))
-        query = _printable(mask_query(str(environ.get("QUERY_STRING", ""))))
-        protocol = _printable(str(environ.get("SERVER_PROTOCOL", "-")))
-        sent = getattr(resp, "sent", None)
-        return {
-            "h": client_network(environ),
-            "t": self.now(),
-            "r": f"{method} {path}{'?' + query if query else ''} {protocol}",
-            "m": method,
-            "U": path,
-            "q": query,
-            "H": protocol,
-            "s": status,
-            "b": str(sent) if sent is not None else "-",
-            "B": sent,
-            "T": request_time.seconds,
-            "D": request_time.seconds * 1_000_000 + request_time.microseconds,
-            "M": request_time.seconds * 1000 + request_time.microseconds // 1000,
-            "L": f"{request_time.seconds}.{request_time.microseconds:06d}",
-            "p": f"<{os.getpid()}>",
-        }
+class AccessLog:
+    """The WSGI app as the server runs it (voorproef/wsgi.py): one line per request once its
+    answer is out (`access_line`), and nothing of the server's own environment in a request.
+    granian copies the whole process environment into every request's environ, and
+    so into Django's `request.META`: DATABASE_URL, EMAIL_URL and their passwords."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self.server_environment = tuple(
+            key for key in os.environ if key not in _REQUEST_KEYS and not key.startswith("HTTP_")
+        )
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        started = time.perf_counter()
+        for key in self.server_environment:
+            environ.pop(key, None)
+        status = ["500"]
+
+        def start(line: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            status[0] = line.split(None, 1)[0]
+            return start_response(line, headers, exc_info)
+
+        try:
+            body = self.app(environ, start)
+        except BaseException:
+            self.log(environ, "500", 0, started)  # the server answers 500
+            raise
+        if getattr(body, "streaming", True) is False:
+            # Django's response with its whole body in memory: handed over as one piece (the
+            # server writes it at once), closed (Django's end of the request) before.
+            try:
+                content = b"".join(body)
+            finally:
+                getattr(body, "close", lambda: None)()
+            sent = 0 if environ.get("REQUEST_METHOD") == "HEAD" else len(content)  # headers only
+            self.log(environ, status[0], sent, started)
+            return [content]
+        return _Streamed(body, self, environ, status, started)
+
+    def log(self, environ: Mapping[str, Any], status: str, sent: int, started: float) -> None:
+        if not access_logger.isEnabledFor(logging.INFO):
+            return
+        line = access_line(environ, status, sent, time.perf_counter() - started)
+        # No search of the calling frame for a file and line, which no handler prints.
+        access_logger.handle(
+            logging.LogRecord(access_logger.name, logging.INFO, __file__, 0, line, None, None)
+        )
+
+
+class _Streamed:
+    """A streamed answer (a static file without nginx in front, say): logged when the server
+    closes it, sent whole or not."""
+
+    def __init__(
+        self,
+        body: Iterable[bytes],
+        log: AccessLog,
+        environ: Mapping[str, Any],
+        status: list[str],
+        started: float,
+    ) -> None:
+        self.body, self.chunks = body, iter(body)
+        self.access, self.environ, self.status, self.started = log, environ, status, started
+        self.sent = 0
+
+    def __iter__(self) -> _Streamed:
+        return self
+
+    def __next__(self) -> bytes:
+        chunk = next(self.chunks)
+        self.sent += len(chunk)
+        return chunk
+
+    def close(self) -> None:
+        try:
+            getattr(self.body, "close", lambda: None)()
+        finally:
+            self.access.log(self.environ, self.status[0], self.sent, self.started)

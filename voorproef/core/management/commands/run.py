@@ -23,7 +23,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--production", action="store_true", help="gunicorn with several workers, no reload"
+            "--production",
+            action="store_true",
+            help="the production server (voorproef/server.py): several processes, no reload",
         )
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=settings.PORT)
@@ -54,13 +56,7 @@ class Command(BaseCommand):
     def _commands(self, production: bool, host: str, port: int) -> dict[str, list[str]]:
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         if production:
-            web = [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--config=python:voorproef.gunicorn_conf",
-                f"--bind={host}:{port}",
-            ]
+            web = [sys.executable, "-m", "voorproef.server", f"--bind={host}:{port}"]
         else:
             web = [*manage, "runserver", f"{host}:{port}"]
         worker = [*manage, *worker_command(reload=not production)]

@@ -1,5 +1,5 @@
-"""The app server as every node runs it (voorproef/gunicorn_conf.py) and nginx in front of it
-agree on who closes an idle connection: nginx, always, so no request meets a closing socket."""
+"""The app server as every node runs it (voorproef/server.py) and nginx in front of it agree on
+who closes an idle connection: nginx, always, so no request meets a closing socket."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import ROOT, free_port, process_env, process_start, processes_stop, wait_for
-from voorproef import gunicorn_conf
+from voorproef import server
 
 
 def _nginx_upstream_keepalive_seconds() -> int:
@@ -25,7 +25,7 @@ def _nginx_upstream_keepalive_seconds() -> int:
 
 
 def test_the_app_keeps_an_idle_connection_longer_than_nginx_does() -> None:
-    assert gunicorn_conf.keepalive > _nginx_upstream_keepalive_seconds()
+    assert _nginx_upstream_keepalive_seconds() < server.KEEPALIVE_SECONDS
 
 
 def _get(connection: socket.socket) -> bytes:
@@ -46,10 +46,9 @@ def _get(connection: socket.socket) -> bytes:
 @pytest.mark.django_db(transaction=True)  # the app answers /healthz from the test database
 def test_a_connection_left_idle_for_seconds_still_answers(tmp_path: Path) -> None:
     port = free_port()
-    log = tmp_path / "gunicorn.log"
-    command = [sys.executable, "-m", "gunicorn", "--config=python:voorproef.gunicorn_conf",
-               f"--bind=127.0.0.1:{port}", "--workers=1"]  # fmt: skip
-    server = process_start(command, process_env(free_port()), log)
+    log = tmp_path / "server.log"
+    command = [sys.executable, "-m", "voorproef.server", f"--bind=127.0.0.1:{port}", "--workers=1"]
+    app = process_start(command, process_env(free_port()), log)
     try:
 
         def up() -> bool:
@@ -62,7 +61,17 @@ def test_a_connection_left_idle_for_seconds_still_answers(tmp_path: Path) -> Non
         assert wait_for(up, timeout=60)
         with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
             assert _get(connection).startswith(b"HTTP/1.1 200")
-            time.sleep(3)  # longer than gunicorn's own default of 2 s
+            # Longer than granian's own default of 30 s, after which it closed an idle
+            # connection (nginx keeps one 60 s).
+            time.sleep(32)
+            assert _get(connection).startswith(b"HTTP/1.1 200")
+            # A HEAD gets the headers and none of the page (a 404 here, which has one): the
+            # next answer on the connection starts where it should.
+            connection.sendall(b"HEAD /bestaat-niet/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += connection.recv(4096)
+            assert head.startswith(b"HTTP/1.1 404") and head.endswith(b"\r\n\r\n")
             assert _get(connection).startswith(b"HTTP/1.1 200")
     finally:
-        processes_stop([server], [log])
+        processes_stop([app], [log])
