@@ -14,8 +14,9 @@ import argparse
 import os
 from typing import Any
 
-# Threads per process. Each one runs a request from its first byte read to its last: HTTP is
-# granian's. More threads than this share one GIL and wait on it (README, Performance).
+# Threads per process, each running the app for one request at a time (HTTP is granian's). Of
+# 1, 2 and 4 on SQLite, 2 served pages and POSTs best; on PostgreSQL, where a POST mostly waits
+# for the database, more may win (README, Performance: not yet measured).
 THREADS = 2
 # nginx keeps idle connections to the app for reuse (deploy/nginx: upstream keepalive, closed
 # after its keepalive_timeout of 60 s). The app must keep them open longer than that: a

@@ -270,13 +270,15 @@ def test_the_servers_own_log_names_no_key_and_no_address() -> None:
         except ValueError:
             logger.exception("Error handling request %s %s", "GET", "/mijn-gegevens/Geheim/")
         logger.warning("refused for anna.de-boer@example.nl")
+        logger.warning("Invalid request from ip=203.0.113.77: bad request line")
     finally:
         logger.removeHandler(handler)
     text = out.getvalue()
     assert "Error handling request GET /mijn-gegevens/[key]/" in text
     assert "?reactie=[key]" in text and "Traceback" in text
     assert "refused for [address]" in text
-    for secret in ["Geheim", "Handtekening", "anna.de-boer"]:
+    assert "from ip=203.0.113.0: bad request line" in text
+    for secret in ["Geheim", "Handtekening", "anna.de-boer", "203.0.113.77"]:
         assert secret not in text
 
 

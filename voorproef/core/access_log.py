@@ -27,9 +27,9 @@ ADDRESS_MASK = "[address]"
 
 
 class KeyMaskFilter(logging.Filter):
-    """Masks keys in what a record says (Django's "Not Found: /download/<key>/", gunicorn's
-    "Error handling request <uri>"), truncates gunicorn's "ip=<address>", and masks email
-    addresses (a mail server's refusal names its recipient)."""
+    """Masks keys in what a record says (Django's "Not Found: /download/<key>/", a server's
+    "Error handling request <uri>"), truncates an "ip=<address>", and masks email addresses (a
+    mail server's refusal names its recipient)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
