@@ -165,6 +165,16 @@ def test_a_duplicate_comment_is_refused(client: Client) -> None:
     assert Comment.objects.count() == 1
 
 
+def test_a_duplicate_is_the_text_as_it_stands_after_an_edit(client: Client) -> None:
+    assert post_comment(client, text="Eerste versie.").status_code == 302
+    comment = Comment.objects.get()
+    comment.text = "Tweede versie."
+    comment.save(update_fields=["text"])
+    assert post_comment(client, name="Lotte", text="Tweede versie.").status_code == 409
+    cache.clear()  # what 15 seconds do to the flood marks
+    assert post_comment(client, name="Lotte", text="Eerste versie.").status_code == 302
+
+
 def test_a_second_comment_within_15_seconds_is_refused(client: Client) -> None:
     assert post_comment(client, ip="198.51.100.7").status_code == 302
     from_same_ip = post_comment(

@@ -12,6 +12,7 @@ from wagtail.contrib.redirects.models import Redirect
 
 from voorproef.comments.models import Comment, CommentSettings
 from voorproef.comments.moderation import Candidate, comment_verdict
+from voorproef.comments.services import CommentRefused, comment_create
 from voorproef.essays.models import EssayPage
 from voorproef.wordpress import services
 from voorproef.wordpress.models import ImportedItem
@@ -82,6 +83,27 @@ def test_an_approved_commenter_counts_as_known_to_moderation(tmp_path: Path) -> 
     stranger = Candidate("Nieuw", "nieuw@example.nl", "", "Hallo.", "203.0.113.1", "")
     assert comment_verdict(known, settings).status == Comment.Status.APPROVED
     assert comment_verdict(stranger, settings).status == Comment.Status.PENDING
+
+
+def test_an_imported_comment_sent_again_is_a_duplicate_also_once_a_rerun_changed_it(
+    tmp_path: Path,
+) -> None:
+    _import(tmp_path, post(10, comments=comment(1, text="Mooi stuk.")))
+    essay = EssayPage.objects.get(slug="essay-10")
+
+    def again(text: str) -> None:
+        comment_create(
+            essay=essay, parent=None, name="Lotte", email="lotte@example.nl", url="", text=text,
+            notify_replies=False, ip="203.0.113.1", ip_network="203.0.113.0", user_agent="",
+        )  # fmt: skip
+
+    with pytest.raises(CommentRefused):
+        again("Mooi stuk.")
+    _import(tmp_path, post(10, comments=comment(1, text="Mooi stuk, aangevuld.")))
+    with pytest.raises(CommentRefused):
+        again("Mooi stuk, aangevuld.")
+    again("Mooi stuk.")
+    assert Comment.objects.filter(essay=essay).count() == 2
 
 
 def test_a_dry_run_writes_nothing_and_says_what_would_happen(tmp_path: Path) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -88,6 +90,32 @@ class CommentSettings(PublicSettings):
         verbose_name = _("comment settings")
 
 
+def text_digest(text: str) -> str:
+    """What finds a comment's text among all others through an index: a duplicate is looked
+    up by it, however many comments its author or its essay has."""
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+class CommentQuerySet(models.QuerySet["Comment"]):
+    """Rows written in bulk (the WordPress import) get their text's digest as save() gives it."""
+
+    def bulk_create(self, objs: Iterable[Comment], *args: Any, **kwargs: Any) -> list[Comment]:
+        objs = list(objs)
+        for comment in objs:
+            comment.text_digest = text_digest(comment.text)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(
+        self, objs: Iterable[Comment], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        objs, fields = list(objs), list(fields)
+        if "text" in fields:
+            for comment in objs:
+                comment.text_digest = text_digest(comment.text)
+            fields = [*fields, "text_digest"]
+        return super().bulk_update(objs, fields, batch_size)
+
+
 class Comment(NotContent, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -116,6 +144,8 @@ class Comment(NotContent, models.Model):
     email = models.EmailField(_("email address"), max_length=100, blank=True)
     url = models.URLField(_("website"), max_length=200, blank=True)
     text = models.TextField(_("comment"))
+    # text_digest(text), kept by save() and bulk writes.
+    text_digest = models.CharField(max_length=32, default="", editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -152,6 +182,8 @@ class Comment(NotContent, models.Model):
         related_name="+",
     )
 
+    objects = CommentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
@@ -161,10 +193,11 @@ class Comment(NotContent, models.Model):
             models.Index(fields=["essay", "status", "created_at"]),
             # The threads before a comment, counted in the index alone (thread_page_of).
             models.Index(fields=["essay", "status", "parent", "created_at"]),
-            # An author's own comments, by address and by name: a duplicate, an earlier
-            # approved comment.
+            # An author's own comments: an earlier approved one, a reader's data.
             models.Index(fields=["email", "status", "essay"]),
-            models.Index(fields=["name", "status", "essay"]),
+            # The same text again (a duplicate): found among its own few rows, not among
+            # every comment of its author, who may have thousands.
+            models.Index(fields=["text_digest", "essay"]),
         ]
 
     def __str__(self) -> str:
@@ -173,6 +206,9 @@ class Comment(NotContent, models.Model):
         return gettext("comment #%(number)s") % {"number": self.pk}
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.text_digest = text_digest(self.text)
+        if kwargs.get("update_fields") is not None and "text" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "text_digest"}
         if self.status != getattr(self, "_status_loaded", self.status):
             self.status_changed_at = timezone.now()
             if kwargs.get("update_fields") is not None:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -21,7 +22,7 @@ from voorproef.mail.services import editors_address, mail_queue
 from voorproef.privacy.consent import consent_record
 from voorproef.privacy.models import Consent
 
-from .models import Comment, CommentSettings
+from .models import Comment, CommentSettings, text_digest
 from .moderation import Candidate, comment_verdict
 
 if TYPE_CHECKING:
@@ -257,12 +258,14 @@ def comment_create(
 ) -> Comment:
     """Decide on a new comment and store it; mail the moderators when it is held. Raises
     CommentRefused for a duplicate (409) or a second comment within 15 seconds (429)."""
-    # The same text under the same address or the same name, found among that address's and
-    # that name's comments only (an index on each), however long the discussion. (Statuses
-    # named, not "not in the trash", so that those indexes are used.)
-    kept = [status for status in Comment.Status if status != Comment.Status.TRASH]
-    same = Comment.objects.filter(status__in=kept, essay=essay, text=text)
-    duplicate = same.filter(email=email).exists() or same.filter(name=name).exists()
+    # The same text under the same address or the same name, found by its digest among the
+    # few comments with that text, however many its author or the essay has.
+    duplicate = (
+        Comment.objects.filter(text_digest=text_digest(text), essay=essay, text=text)
+        .exclude(status=Comment.Status.TRASH)
+        .filter(Q(email=email) | Q(name=name))
+        .exists()
+    )
     if duplicate:
         raise CommentRefused(409, "duplicate")
     flood_keys = _flood_keys(ip, email)
