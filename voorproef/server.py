@@ -2,8 +2,8 @@
 bench and the scale-out test all start `python -m voorproef.server --bind=HOST:PORT`.
 
 granian: HTTP is read, parsed and written in Rust, the app runs in WEB_CONCURRENCY processes of
-THREADS threads. gunicorn did all of that in Python, under the GIL the app needs too: a page from
-the cache cost some 550 µs of CPU there, of which Django's part was a tenth (README,
+WEB_THREADS threads. gunicorn did all of that in Python, under the GIL the app needs too: a page
+from the cache cost some 550 µs of CPU there, of which Django's part was a tenth (README,
 Performance). The access log is the app's own (`core/access_log.AccessLog`): granian's would
 hold the reader's whole address.
 """
@@ -14,9 +14,9 @@ import argparse
 import os
 from typing import Any
 
-# Threads per process, each running the app for one request at a time (HTTP is granian's). Of
-# 1, 2 and 4 on SQLite, 2 served pages and POSTs best; on PostgreSQL, where a POST mostly waits
-# for the database, more may win (README, Performance: not yet measured).
+# Threads per process (WEB_THREADS), each running the app for one request at a time (HTTP is
+# granian's). Of 1, 2 and 4 on SQLite, 2 served pages and POSTs best; on PostgreSQL 8 were no
+# better than 2 for the POSTs, which wait on the database (README, Performance).
 THREADS = 2
 # nginx keeps idle connections to the app for reuse (deploy/nginx: upstream keepalive, closed
 # after its keepalive_timeout of 60 s). The app must keep them open longer than that: a
@@ -28,9 +28,23 @@ KEEPALIVE_SECONDS = 75
 GRACEFUL_SECONDS = 10
 
 
+def _count(name: str, default: int) -> int:
+    """A whole number of at least 1 from the environment; a wrong one stops the start with a
+    message that names the variable, as the settings do."""
+    value = os.environ.get(name) or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise SystemExit(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
 def workers() -> int:
     """WEB_CONCURRENCY, or one process per CPU."""
-    return int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 1)
+    return _count("WEB_CONCURRENCY", os.cpu_count() or 1)
+
+
+def threads() -> int:
+    """WEB_THREADS, or THREADS."""
+    return _count("WEB_THREADS", THREADS)
 
 
 def _logging() -> dict[str, Any]:
@@ -54,8 +68,9 @@ def _logging() -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m voorproef.server", description=__doc__)
     parser.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT (127.0.0.1:8000)")
-    parser.add_argument("--workers", type=int, default=workers(), help="processes")
+    parser.add_argument("--workers", type=int, help="processes (WEB_CONCURRENCY)")
     args = parser.parse_args(argv)
+    processes, per_process = args.workers or workers(), threads()
     host, _, port = args.bind.rpartition(":")
 
     from granian import Granian
@@ -67,8 +82,8 @@ def main(argv: list[str] | None = None) -> None:
         address=host.strip("[]") or "127.0.0.1",
         port=int(port),
         interface=Interfaces.WSGI,
-        workers=max(1, args.workers),
-        blocking_threads=THREADS,
+        workers=max(1, processes),
+        blocking_threads=per_process,
         websockets=False,
         http1_settings=HTTP1Settings(header_read_timeout=KEEPALIVE_SECONDS * 1000),
         log_dictconfig=_logging(),

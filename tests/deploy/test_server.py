@@ -3,8 +3,10 @@ who closes an idle connection: nginx, always, so no request meets a closing sock
 
 from __future__ import annotations
 
+import os
 import re
 import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -75,3 +77,20 @@ def test_a_connection_left_idle_for_seconds_still_answers(tmp_path: Path) -> Non
             assert _get(connection).startswith(b"HTTP/1.1 200")
     finally:
         processes_stop([app], [log])
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("WEB_THREADS", "many"), ("WEB_THREADS", "0"), ("WEB_CONCURRENCY", "-2")]
+)
+def test_a_wrong_process_or_thread_count_stops_the_start_with_its_name(
+    name: str, value: str
+) -> None:
+    started = subprocess.run(
+        [sys.executable, "-m", "voorproef.server", "--bind=127.0.0.1:1"],
+        env={**os.environ, name: value},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode != 0
+    assert started.stderr.strip() == f"{name} must be a whole number of at least 1, not '{value}'"
