@@ -147,3 +147,14 @@ def process_env(smtp_port: int, **extra: str) -> dict[str, str]:
         **extra,
     )
     return env
+
+
+def migrate_to(targets: list[tuple[str, str]] | None = None) -> Any:
+    """Migrate the test database to these nodes (the latest without them); the apps (models)
+    of the state reached, as a migration test fills the database the way that version did."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    targets = targets or executor.loader.graph.leaf_nodes()
+    executor.migrate(targets)
+    return MigrationExecutor(connection).loader.project_state(targets).apps

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
+from tests.support import migrate_to
 from voorproef.comments.models import Comment
 from voorproef.comments.services import CommentRefused, comment_create
 from voorproef.essays.models import EssayPage
@@ -20,11 +19,8 @@ BEFORE = [("comments", "0008_comment_index_by_name")]
 @pytest.fixture
 def before() -> Iterator[Any]:
     """The apps as the earlier version had them; the latest schema again afterwards."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    yield MigrationExecutor(connection).loader.project_state(BEFORE).apps
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    yield migrate_to(BEFORE)
+    migrate_to()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -36,8 +32,7 @@ def test_a_comment_stored_before_the_upgrade_is_found_as_a_duplicate(before: Any
         for status, text in [("approved", "Al eerder gezegd."), ("pending", "Nog te keuren.")]
         + [("approved", f"Reactie {n}.") for n in range(2500)]  # more than one batch
     )
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to()
 
     for text in ("Al eerder gezegd.", "Nog te keuren.", "Reactie 2499."):
         with pytest.raises(CommentRefused):

@@ -12,9 +12,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
+from tests.support import migrate_to
 from voorproef.essays.models import EssayPage
 
 BEFORE = [
@@ -32,19 +31,11 @@ AFTER = [
 T = datetime(2026, 5, 4, 10, 30, tzinfo=UTC)
 
 
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    """Migrate to these nodes; the apps (models) of the state reached."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
 @pytest.fixture
 def before() -> Iterator[Any]:
     """The apps as the earlier version had them; the latest schema again afterwards."""
-    yield _migrate(BEFORE)
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    yield migrate_to(BEFORE)
+    migrate_to()
 
 
 def _fill(apps: Any, essay_id: int) -> dict[str, Any]:
@@ -197,7 +188,7 @@ def test_every_consent_moves_into_one_table_with_its_words_time_and_withdrawal(
 ) -> None:
     ids = _fill(before, EssayPage.objects.get().pk)
 
-    after = _migrate(AFTER)
+    after = migrate_to(AFTER)
     Consent = after.get_model("privacy", "Consent")
     ContentType = after.get_model("contenttypes", "ContentType")
     kind = {ct.pk: ct.model for ct in ContentType.objects.all()}
@@ -257,8 +248,8 @@ def test_going_back_gives_every_column_its_value_again(before: Any) -> None:
     ids = _fill(before, EssayPage.objects.get().pk)
     kept = _old_columns(before, ids)
 
-    _migrate(AFTER)
-    back = _migrate(BEFORE)
+    migrate_to(AFTER)
+    back = migrate_to(BEFORE)
 
     # All but the anonymised comment's text version: it has no address to keep a consent under.
     anonymous = ids["comments"][-1]
