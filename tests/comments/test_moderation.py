@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -60,6 +61,26 @@ def test_an_approved_comment_mails_no_one_unless_the_editors_asked(
     assert Comment.objects.get(text="Nog een.").status == "approved"
     (mail,) = OutgoingMail.objects.all()
     assert mail.kind == "comment-approved" and "Nog een." in mail.body_text
+
+
+def test_a_comment_held_again_before_its_approval_commits_mails_no_one(
+    essay: EssayPage, committed: Any
+) -> None:
+    # What follows an approval follows what was committed: here a second copy of the row (as
+    # an admin action loads one) holds the comment again within the same transaction.
+    site = CommentSettings.load()
+    site.notify_on_approved = True
+    site.save()
+    with committed(), transaction.atomic():
+        comment = Comment.objects.create(
+            essay=essay, name="Lotte de Wit", email="lotte@example.nl", text="Toch niet.",
+            status=Comment.Status.APPROVED,
+        )  # fmt: skip
+        copy = Comment.objects.get(pk=comment.pk)
+        copy.status = Comment.Status.PENDING
+        copy.save(update_fields=["status"])
+    assert Comment.objects.get().status == Comment.Status.PENDING
+    assert not OutgoingMail.objects.exists()
 
 
 def test_the_mail_link_shows_on_get_acts_on_post_and_twice_is_harmless(

@@ -8,13 +8,14 @@ from django.db.models.signals import post_delete, post_save
 from voorproef.core.pagecache import page_cache_purge
 
 
-def _approved(comment_id: int, *, automatic: bool) -> None:
+def _approved(comment: Any, *, automatic: bool) -> None:
     from .models import Comment
     from .services import comment_approved
 
-    # The essay and the parent are read only when needed (a mail, a reply): a page row is wide.
-    comment = Comment.objects.filter(pk=comment_id).first()
-    if comment is not None and comment.status == Comment.Status.APPROVED:
+    # Still shown once committed? A later save in the same transaction, through another copy
+    # of the row, may have held it again: the database is asked, which is cheaper than reading
+    # the row again. The essay and the parent are read only when needed (a mail, a reply).
+    if Comment.objects.filter(pk=comment.pk, status=Comment.Status.APPROVED).exists():
         comment_approved(comment, automatic=automatic)
 
 
@@ -26,8 +27,8 @@ def _comment_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> 
     if instance.status == approved and (created or before != approved):
         # However it got there (the checks, a mail link, the admin), once committed.
         # Automatic: no moderator has seen it (an editors' reply is their own).
-        comment_id, automatic = instance.pk, created and not instance.by_editors
-        transaction.on_commit(lambda: _approved(comment_id, automatic=automatic))
+        automatic = created and not instance.by_editors
+        transaction.on_commit(lambda: _approved(instance, automatic=automatic))
     if approved in {instance.status, before}:
         transaction.on_commit(lambda: page_cache_purge(reason="comments changed", pages=False))
     instance._status_loaded = instance.status

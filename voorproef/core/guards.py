@@ -82,15 +82,17 @@ def _limit_key(scope: str, key: str) -> str:
 
 
 def rate_limit_hit(scope: str, key: str, *, limit: int, seconds: int) -> bool:
-    """Count one event for `key`; True when it is over `limit` within the window."""
+    """Count one event for `key`; True when it is over `limit` within the window. One write
+    once the window has a count (an increment), two for its first event."""
     bucket = f"{_limit_key(scope, key)}:{int(time.time() // seconds)}"
-    if cache.add(bucket, 1, timeout=seconds):
-        return limit < 1
-    try:
-        return cache.incr(bucket) > limit
-    except ValueError:  # expired between add and incr
-        cache.add(bucket, 1, timeout=seconds)
-        return False
+    for _attempt in range(2):
+        try:
+            return cache.incr(bucket) > limit
+        except ValueError:  # no count in this window yet
+            if cache.add(bucket, 1, timeout=seconds):
+                return limit < 1
+            # Another process counted the window's first event in between: count on it.
+    return False
 
 
 def cooldown_active(scope: str, key: str) -> bool:
