@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from voorproef.core.pagecache import page_cache_purge
 
+if TYPE_CHECKING:
+    from .models import Comment
 
-def _approved(comment: Any, *, automatic: bool) -> None:
+
+def _approved(comment: Comment, *, automatic: bool) -> None:
     from .models import Comment
     from .services import comment_approved
 
