@@ -44,6 +44,29 @@ def _pdf_text(data: bytes) -> str:
     return "".join(text.split())
 
 
+def test_each_mail_carries_the_copy_of_its_own_request(client: Client) -> None:
+    from django.core import mail as outbox
+
+    from voorproef.mail.services import mail_send
+
+    _post(client, name="Anna de Boer", email="anna@example.nl")
+    _post(client, name="Bram Visser", email="bram@example.nl")
+    anna, bram = DownloadRequest.objects.order_by("pk")
+    assert anna.mail and bram.mail
+    # As an older version queued it: naming the request by its id as well.
+    OutgoingMail.objects.filter(pk=anna.mail.pk).update(
+        attachments=[{"builder": "download-pdf", "id": anna.pk}]
+    )
+    mail_send(mail_id=bram.mail.pk)
+    mail_send(mail_id=anna.mail.pk)
+
+    copies = {message.to[0]: message.attachments for message in outbox.outbox}
+    for address, name in [("bram@example.nl", "BramVisser"), ("anna@example.nl", "AnnadeBoer")]:
+        ((filename, data, mimetype),) = copies[address]
+        assert (filename, mimetype) == ("nieuw-publiek-werken.pdf", "application/pdf")
+        assert f"Persoonlijkexemplaarvoor{name}" in _pdf_text(data)
+
+
 def test_the_essay_page_offers_the_form_with_a_fresh_token(client: Client) -> None:
     first = client.get("/nieuw-publiek-werken/").content.decode()
     time.sleep(1.1)
@@ -75,7 +98,8 @@ def test_a_reader_gets_the_download_at_once_and_the_link_by_mail(
     mail = OutgoingMail.objects.get()
     assert mail.to == "anna@example.nl"
     assert mail.kind == "download"
-    assert mail.attachments == [{"builder": "download-pdf", "id": request.pk}]
+    assert request.mail == mail
+    assert mail.attachments == [{"builder": "download-pdf"}]
 
     pdf_url = re.search(r'href="(/download/[^"]+/pdf/)"', html).group(1)  # type: ignore[union-attr]
     pdf = client.get(pdf_url)

@@ -143,11 +143,11 @@ def test_a_server_that_does_not_answer_does_not_keep_the_reader_out(settings: An
 def test_a_mail_that_cannot_be_built_fails_at_once_with_its_reason(
     essay: EssayPage, editor_client: Client, monkeypatch: Any
 ) -> None:
-    def broken(pk: int) -> Any:
+    def broken(mail: OutgoingMail) -> Any:
         raise ValueError("the stored PDF is damaged")
 
     monkeypatch.setitem(mail_services.ATTACHMENT_BUILDERS, "broken", broken)
-    mail = _download_mail(essay, "lezer@example.nl", attachments=[{"builder": "broken", "id": 1}])
+    mail = _download_mail(essay, "lezer@example.nl", attachments=[{"builder": "broken"}])
     mail_send(mail_id=mail.pk)
     mail.refresh_from_db()
     assert (mail.status, mail.last_error) == ("failed", "ValueError: the stored PDF is damaged")

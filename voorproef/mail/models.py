@@ -28,7 +28,8 @@ class OutgoingMail(NotContent, models.Model):
     body_html = models.TextField(_("HTML"))
     reply_to = models.EmailField(_("reply to"), max_length=254, blank=True)
     headers = models.JSONField(_("extra headers"), default=dict, blank=True)
-    # What to attach, built when the mail goes out: [{"builder": "download-pdf", "id": 7}].
+    # What to attach, built when the mail goes out: [{"builder": "download-pdf"}] (see
+    # services.ATTACHMENT_BUILDERS).
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
 
     status = models.CharField(

@@ -23,9 +23,10 @@ from .models import OutgoingMail
 
 logger = logging.getLogger(__name__)
 
-# Attachments are built when a mail goes out, by name: {"download-pdf": build(id) -> file}.
+# Attachments are built when a mail goes out, by the name in its list of attachments:
+# {"download-pdf": build(mail) -> file or None}.
 Attachment = tuple[str, bytes, str]
-ATTACHMENT_BUILDERS: dict[str, Callable[[int], Attachment | None]] = {}
+ATTACHMENT_BUILDERS: dict[str, Callable[[OutgoingMail], Attachment | None]] = {}
 STUCK_AFTER = timedelta(minutes=15)
 
 
@@ -148,7 +149,7 @@ def _message(mail: OutgoingMail) -> EmailMultiAlternatives:
     )
     message.attach_alternative(mail.body_html, "text/html")
     for spec in mail.attachments:
-        attachment = ATTACHMENT_BUILDERS[spec["builder"]](spec["id"])
+        attachment = ATTACHMENT_BUILDERS[spec["builder"]](mail)
         if attachment is not None:
             message.attach(*attachment)
     return message
