@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core import mail as outbox
 from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
@@ -16,6 +17,7 @@ from voorproef.core import guards
 from voorproef.downloads.models import DownloadRequest, Reader
 from voorproef.essays.models import EssayPage
 from voorproef.mail.models import OutgoingMail
+from voorproef.mail.services import mail_send
 from voorproef.privacy.models import Consent
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +47,6 @@ def _pdf_text(data: bytes) -> str:
 
 
 def test_each_mail_carries_the_copy_of_its_own_request(client: Client) -> None:
-    from django.core import mail as outbox
-
-    from voorproef.mail.services import mail_send
-
     _post(client, name="Anna de Boer", email="anna@example.nl")
     _post(client, name="Bram Visser", email="bram@example.nl")
     anna, bram = DownloadRequest.objects.order_by("pk")
