@@ -151,18 +151,29 @@ def test_an_editor_resends_a_failed_mail(
     assert len(django_mail.outbox) == 1
 
 
-def test_the_sweep_requeues_due_mail_and_gives_up_on_half_sent_mail(essay: EssayPage) -> None:
-    due = _queue(essay)
+def test_the_sweep_requeues_mail_its_job_left_and_gives_up_on_half_sent_mail(
+    essay: EssayPage,
+) -> None:
+    waiting = _queue(essay)  # its job is in the queue, behind others
+    lost = _queue(essay)
     stuck = _queue(essay)
+    OutgoingMail.objects.filter(pk=lost.pk).update(
+        next_attempt_at=timezone.now() - timedelta(minutes=3)
+    )
     OutgoingMail.objects.filter(pk=stuck.pk).update(
         status="sending", claimed_at=timezone.now() - timedelta(hours=1)
     )
     assert mail_queue_sweep() == 1
+    # Queued again, the mail is due from now: a backlog is not queued again every minute.
+    assert mail_queue_sweep() == 0
+    lost.refresh_from_db()
+    assert timezone.now() - lost.next_attempt_at < timedelta(minutes=1)
     stuck.refresh_from_db()
     assert stuck.status == "failed"
     assert "may or may not have gone out" in stuck.last_error
-    mail_send(mail_id=due.pk)
-    assert len(django_mail.outbox) == 1
+    mail_send(mail_id=lost.pk)
+    mail_send(mail_id=waiting.pk)
+    assert len(django_mail.outbox) == 2
 
 
 def test_mail_is_signed_with_dkim_when_a_key_is_set(settings: Any, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -29,8 +30,8 @@ from tests.support import (
 )
 from voorproef.downloads.models import DownloadRequest
 from voorproef.essays.models import EssayPage
+from voorproef.mail import services as mail_services
 from voorproef.mail.models import OutgoingMail
-from voorproef.mail.services import mail_queue_sweep
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,6 +80,7 @@ def test_two_nodes_and_two_workers_store_every_request_and_mail_each_once(
     essay: EssayPage,
     start_app: Callable[[int, int], subprocess.Popen[bytes]],
     start_worker: Callable[[int], subprocess.Popen[bytes]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     essay.attach_pdf = False  # the link only: this is about counting, not about PDFs
     essay.save_revision().publish()
@@ -120,13 +122,14 @@ def test_two_nodes_and_two_workers_store_every_request_and_mail_each_once(
         assert statuses == {302: REQUESTS}
         assert DownloadRequest.objects.count() == REQUESTS
         # A worker stopped as it took a job can lose that job (RQ keeps it aside until its
-        # maintenance, minutes later); the scheduler's sweep queues such mail again every
-        # minute in production, and every 15 seconds here.
+        # maintenance, minutes later); the scheduler's sweep queues such mail again, two
+        # minutes after it was due in production, and 15 seconds here.
+        monkeypatch.setattr(mail_services, "SWEEP_OVERDUE", timedelta(seconds=15))
         swept = [time.monotonic()]
 
         def arrived() -> bool:
             if time.monotonic() - swept[0] > 15:
-                mail_queue_sweep()
+                mail_services.mail_queue_sweep()
                 swept[0] = time.monotonic()
             return len(inbox.messages) >= REQUESTS
 

@@ -4,10 +4,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+# A sweep queues at most this many jobs a round, this many per transaction: a backlog of
+# thousands queued again in one transaction held SQLite's writers' lock for seconds, and every
+# reader's post waited (make bench, 2026-12-07).
+REQUEUE_LIMIT = 1000
+REQUEUE_BATCH = 100
 
 
 def job_enqueue(enqueue: Callable[[], Any]) -> None:
@@ -23,6 +32,29 @@ def job_enqueue(enqueue: Callable[[], Any]) -> None:
         enqueue()
     else:
         transaction.on_commit(enqueue)
+
+
+def jobs_requeue(
+    rows: QuerySet[Any],
+    enqueue: Callable[[int], None],
+    *,
+    overdue: timedelta = timedelta(0),
+    limit: int | None = REQUEUE_LIMIT,
+) -> int:
+    """Queue a job again for each of `rows` (queued, with a `next_attempt_at`) whose own job
+    should have run `overdue` ago: a job can be lost with a worker. Oldest first, in short
+    transactions. A row queued again is due from now, so a backlog the worker is still working
+    through gets one more job per `overdue`, not one every round."""
+    now = timezone.now()
+    due = rows.filter(next_attempt_at__lte=now - overdue).order_by("next_attempt_at")
+    ids = list(due.values_list("pk", flat=True)[:limit])
+    for start in range(0, len(ids), REQUEUE_BATCH):
+        batch = ids[start : start + REQUEUE_BATCH]
+        with transaction.atomic():
+            rows.filter(pk__in=batch).update(next_attempt_at=now)
+            for pk in batch:
+                enqueue(pk)
+    return len(ids)
 
 
 def worker_command(*, reload: bool = False, poll_seconds: float | None = None) -> list[str]:

@@ -17,7 +17,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from voorproef.core.models import SiteSettings
-from voorproef.core.workers import job_enqueue
+from voorproef.core.workers import job_enqueue, jobs_requeue
 
 from .models import OutgoingMail
 
@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 Attachment = tuple[str, bytes, str]
 ATTACHMENT_BUILDERS: dict[str, Callable[[OutgoingMail], Attachment | None]] = {}
 STUCK_AFTER = timedelta(minutes=15)
+# A mail whose job has not taken it this long after it was due gets a job again.
+SWEEP_OVERDUE = timedelta(minutes=2)
 
 
 def _sender(site: SiteSettings) -> str:
@@ -227,8 +229,9 @@ def mail_resend(*, mail: OutgoingMail) -> None:
 
 
 def mail_queue_sweep() -> int:
-    """Periodic: queue a job for every mail whose time has come (jobs can be lost with a
-    worker), and give up on mails left half-sent by a worker that died while sending."""
+    """Periodic: queue a job again for mail that has waited for its own too long (jobs can be
+    lost with a worker), and give up on mails left half-sent by a worker that died while
+    sending."""
     now = timezone.now()
     stuck = OutgoingMail.objects.filter(
         status=OutgoingMail.Status.SENDING, claimed_at__lt=now - STUCK_AFTER
@@ -238,15 +241,11 @@ def mail_queue_sweep() -> int:
     )
     if stuck:
         logger.error("%s mails were left half-sent; marked failed for an editor to check", stuck)
-    due = list(
-        OutgoingMail.objects.filter(
-            status=OutgoingMail.Status.QUEUED, next_attempt_at__lte=now
-        ).values_list("pk", flat=True)
+    return jobs_requeue(
+        OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED),
+        _enqueue,
+        overdue=SWEEP_OVERDUE,
     )
-    with transaction.atomic():
-        for mail_id in due:
-            _enqueue(mail_id)
-    return len(due)
 
 
 def mails_delete(*, kind: str, older_than: timedelta) -> int:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from voorproef.core.events import Event, contained
 from voorproef.core.links import absolute_url
-from voorproef.core.workers import job_enqueue
+from voorproef.core.workers import job_enqueue, jobs_requeue
 from voorproef.mail.services import editors_address, mail_queue
 
 from . import connectors, payloads, signing, transport
@@ -351,21 +351,16 @@ def delivery_resend(*, delivery: Delivery) -> bool:
 
 
 def deliveries_requeue(*, webhook: Webhook | None = None, overdue: timedelta | None = None) -> int:
-    """Queue a job for every due delivery of an active webhook (jobs can be lost with a
-    worker, and a switched-off webhook's deliveries wait for it). `overdue`: only those due
-    at least that long, whose own job had its chance (a backlog is not queued twice a minute)."""
-    due = Delivery.objects.filter(
-        status=Delivery.Status.QUEUED,
-        next_attempt_at__lte=timezone.now() - (overdue or timedelta(0)),
-        webhook__active=True,
-    )
+    """Queue a job for due deliveries of an active webhook (jobs can be lost with a worker,
+    and a switched-off webhook's deliveries wait for it). `overdue`: only those due at least
+    that long, whose own job had its chance, and at most a round's worth (`jobs_requeue`);
+    without it, all of them."""
+    due = Delivery.objects.filter(status=Delivery.Status.QUEUED, webhook__active=True)
     if webhook is not None:
         due = due.filter(webhook=webhook)
-    ids = list(due.values_list("pk", flat=True))
-    with transaction.atomic():
-        for delivery_id in ids:
-            _enqueue(delivery_id)
-    return len(ids)
+    if overdue is None:
+        return jobs_requeue(due, _enqueue, limit=None)
+    return jobs_requeue(due, _enqueue, overdue=overdue)
 
 
 def webhook_disable(*, webhook: Webhook, reason: str) -> bool:
