@@ -3,20 +3,30 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 # A sweep queues at most this many jobs a round, this many per transaction: a backlog of
 # thousands queued again in one transaction held SQLite's writers' lock for seconds, and every
 # reader's post waited (make bench, 2026-12-07).
 REQUEUE_LIMIT = 1000
 REQUEUE_BATCH = 100
+# The database backend keeps a row for every job it ran. What a job did is kept where it
+# belongs (a mail's status, a delivery's), so a finished job's row is deleted after a day, one
+# that failed after a month (its traceback is for whoever looks into it): kept for good, they
+# grew by one for every mail the site ever sent.
+FINISHED_JOBS_KEPT = timedelta(days=1)
+FAILED_JOBS_KEPT = timedelta(days=30)
+DELETE_BATCH = 1000
 
 
 def job_enqueue(enqueue: Callable[[], Any]) -> None:
@@ -55,6 +65,29 @@ def jobs_requeue(
             for pk in batch:
                 enqueue(pk)
     return len(ids)
+
+
+def jobs_finished_delete() -> int:
+    """Delete the database backend's rows of jobs finished longer ago than they are kept, in
+    short transactions (the first run after an upgrade may find a great many); returns how
+    many. Run hourly by the scheduler."""
+    if settings.TASKS_BACKEND != "database":
+        return 0  # RQ forgets a finished job itself (its result_ttl)
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    done = DBTaskResult.objects.filter(
+        Q(status=TaskResultStatus.SUCCESSFUL, finished_at__lt=now - FINISHED_JOBS_KEPT)
+        | Q(status=TaskResultStatus.FAILED, finished_at__lt=now - FAILED_JOBS_KEPT)
+    )
+    deleted = 0
+    while ids := list(done.values_list("pk", flat=True)[:DELETE_BATCH]):
+        with transaction.atomic():
+            deleted += DBTaskResult.objects.filter(pk__in=ids).delete()[0]
+    if deleted:
+        logger.info("deleted %s finished jobs", deleted)
+    return deleted
 
 
 def worker_command(*, reload: bool = False, poll_seconds: float | None = None) -> list[str]:
