@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from voorproef.core import workers
 from voorproef.core.scheduling import periodic_jobs
 from voorproef.mail.tasks import mail_send_task
 
@@ -41,3 +42,19 @@ def test_the_scheduler_deletes_finished_jobs_after_a_day_and_failed_ones_after_a
     left = {str(pk) for pk in DBTaskResult.objects.filter(pk__in=mine).values_list("pk", flat=True)}
     assert left == {done_today, failed_last_week, waiting_long}
     assert job.run() == 0  # nothing more to delete, and no harm in asking
+
+
+def test_a_long_backlog_is_deleted_a_limited_number_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(workers, "DELETE_BATCH", 2)
+    monkeypatch.setattr(workers, "DELETE_LIMIT", 3)
+    old = {_job("SUCCESSFUL", timedelta(days=2)) for _ in range(5)}
+
+    def left() -> int:
+        return DBTaskResult.objects.filter(pk__in=old).count()
+
+    assert workers.jobs_finished_delete() == 4  # two batches of two: the limit was reached
+    assert left() == 1
+    assert workers.jobs_finished_delete() == 1  # the next hour's run takes the rest
+    assert left() == 0

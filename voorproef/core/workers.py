@@ -27,6 +27,9 @@ REQUEUE_BATCH = 100
 FINISHED_JOBS_KEPT = timedelta(days=1)
 FAILED_JOBS_KEPT = timedelta(days=30)
 DELETE_BATCH = 1000
+# At most this many a run, so that the first run after an upgrade, which may find millions,
+# holds up the scheduler's other jobs for seconds, not for as long as the whole backlog takes.
+DELETE_LIMIT = 100_000
 
 
 def job_enqueue(enqueue: Callable[[], Any]) -> None:
@@ -69,8 +72,8 @@ def jobs_requeue(
 
 def jobs_finished_delete() -> int:
     """Delete the database backend's rows of jobs finished longer ago than they are kept, in
-    short transactions (the first run after an upgrade may find a great many); returns how
-    many. Run hourly by the scheduler."""
+    short transactions, at most DELETE_LIMIT a run; returns how many. Run hourly by the
+    scheduler."""
     if settings.TASKS_BACKEND != "database":
         return 0  # RQ forgets a finished job itself (its result_ttl)
     from django_tasks_db.compat import TaskResultStatus
@@ -82,7 +85,9 @@ def jobs_finished_delete() -> int:
         | Q(status=TaskResultStatus.FAILED, finished_at__lt=now - FAILED_JOBS_KEPT)
     )
     deleted = 0
-    while ids := list(done.values_list("pk", flat=True)[:DELETE_BATCH]):
+    while deleted < DELETE_LIMIT and (
+        ids := list(done.values_list("pk", flat=True)[:DELETE_BATCH])
+    ):
         with transaction.atomic():
             deleted += DBTaskResult.objects.filter(pk__in=ids).delete()[0]
     if deleted:
