@@ -410,8 +410,8 @@ def main() -> None:
                     _postgres_vacuum(env["DATABASE_URL"])
                 # The static file right before and right after the page through nginx, the
                 # round's limit their mean: on a shared machine a second run of the same file
-                # differs by several percent from the first, and that drift, not nginx, decided
-                # whether the page came out above or below 95 % of a single static run.
+                # differs by several percent from the first, and against a single run that
+                # drift counted for or against the page's 95 %.
                 static = f"http://127.0.0.1:{ports['static']}/"
                 limit = _wrk(static)
                 if _wanted("nginx"):
