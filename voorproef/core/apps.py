@@ -13,10 +13,12 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import auth, checks, signal_handlers  # noqa: F401 (checks registers itself)
+        from .routing import resolvers_build
         from .workers import jobs_finished_delete
 
         signal_handlers.connect()
         auth.connect()
+        resolvers_build()
         periodic_job("scheduled publishing", _publish_scheduled)
         periodic_job("finished jobs", jobs_finished_delete, every=3600)
 

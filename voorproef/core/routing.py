@@ -15,9 +15,11 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 from wagtail import views as wagtail_views
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction, Site
 
 from .pagecache import pages_generation
@@ -36,6 +38,17 @@ class _Route:
 _routes: dict[tuple[str, str, str, str], _Route] = {}
 # The pages the routes lead to, one copy of each however many of its addresses were asked for.
 _pages: dict[tuple[str, int], Page] = {}
+
+
+def resolvers_build() -> None:
+    """Builds each routable page model's table of sub-routes (an essay's form posts, its PDF)
+    now, before the first request. Wagtail builds it on first use and stores it on the model's
+    class; two threads of a freshly started process doing that at once have one storing it
+    while the other reads the class's attributes ("dictionary changed size during iteration"):
+    a 500 for a reader in the first burst after a deploy."""
+    for model in apps.get_models():
+        if issubclass(model, RoutablePageMixin):
+            model.get_resolver()  # type: ignore[attr-defined]  # (Wagtail has no types)
 
 
 def _key(request: HttpRequest, path: str) -> tuple[str, str, str, str]:

@@ -73,7 +73,9 @@ def jobs_requeue(
 def jobs_finished_delete() -> int:
     """Delete the database backend's rows of jobs finished longer ago than they are kept, in
     short transactions, at most DELETE_LIMIT a run; returns how many. Run hourly by the
-    scheduler."""
+    scheduler. Not django_tasks_db's own `prune_db_task_results`: it deletes all that is due in
+    one statement, and on SQLite a long statement holds the writers' lock that every reader's
+    form post waits for."""
     if settings.TASKS_BACKEND != "database":
         return 0  # RQ forgets a finished job itself (its result_ttl)
     from django_tasks_db.compat import TaskResultStatus
