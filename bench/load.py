@@ -492,12 +492,13 @@ def main() -> None:
                         # posted: the next round renders the same page.
                         _unseed()
 
-            # Mail: the queue the POSTs left first (every mail, not only the downloads': a
-            # late one would count as the batch's), then a batch without and one with the PDF.
+            # Mail: the queue the POSTs left first (the batches are timed from an idle
+            # worker), then a batch without and one with the PDF.
             _outbox_wait()
             if not _wanted("mail"):
                 controller.stop()
-                _report(results, database=database, locked=0)
+                locked = log.read_text(errors="replace").count("database is locked")
+                _report(results, database=database, locked=locked)
                 if os.environ.get("BENCH_KEEP"):
                     print(f"kept: {work}")
                 else:
@@ -584,7 +585,10 @@ def _report(results: dict[str, list[dict[str, Any]]], *, database: str, locked: 
         for key in ("download POST", "comment POST", "beacon"):
             if key in table:
                 print(f"{key}: {table[key]['stored']} stored of {table[key]['answered']} answered")
-        (OUT / "load-only.json").write_text(json.dumps({"scenarios": table, "raw": results}))
+        print(f'"database is locked" in the server log: {locked}')
+        (OUT / "load-only.json").write_text(
+            json.dumps({"scenarios": table, "raw": results, "database_locked": locked})
+        )
         return
     if stamp_file.exists():
         stamp = json.loads(stamp_file.read_text())
