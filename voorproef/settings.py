@@ -501,6 +501,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "voorproef.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        # runserver's own line for each request (`make run`): the access log above already
+        # writes one. What goes wrong in runserver itself still shows.
+        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
