@@ -106,7 +106,10 @@ def test_run_prepares_an_empty_site_serves_it_and_stops_on_ctrl_c(
     status, html, _ = _get(f"{site.url}/nieuw-publiek-werken/")
     assert status == 200
     assert "Ervaring 3" in html
-    time.sleep(0.5)  # the log line is written once the response has gone out
+    # Each line is written once the response has gone out: the first awaited, then a moment
+    # for a second one.
+    assert site.wait_for_output('"GET /nieuw-publiek-werken/ '), site.output()
+    time.sleep(0.5)
     output = site.output()
     requests = [line for line in output.splitlines() if '"GET /nieuw-publiek-werken/ ' in line]
     assert len(requests) == 1, "one line in the log for one request:\n" + "\n".join(requests)
