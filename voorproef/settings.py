@@ -483,7 +483,10 @@ LOGGING = {
         "line": {"format": "%(message)s"},
     },
     # Links' keys never reach a log: Django's "Not Found: /download/<key>/" comes out masked.
-    "filters": {"keys_masked": {"()": "voorproef.core.access_log.KeyMaskFilter"}},
+    "filters": {
+        "keys_masked": {"()": "voorproef.core.access_log.KeyMaskFilter"},
+        "runserver_static_only": {"()": "voorproef.core.access_log.RunserverStaticOnly"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -501,9 +504,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "voorproef.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
-        # runserver's own line for each request (`make run`): the access log above already
-        # writes one. What goes wrong in runserver itself still shows.
-        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # runserver's own line for each request (`make run`) only for the static files it
+        # serves itself: for the rest the access log above writes one.
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["runserver_static_only"],
+            "level": "INFO",
+            "propagate": False,
+        },
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

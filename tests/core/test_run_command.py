@@ -113,6 +113,9 @@ def test_run_prepares_an_empty_site_serves_it_and_stops_on_ctrl_c(
     output = site.output()
     requests = [line for line in output.splitlines() if '"GET /nieuw-publiek-werken/ ' in line]
     assert len(requests) == 1, "one line in the log for one request:\n" + "\n".join(requests)
+    # A static file, which runserver serves before the app: its line comes from runserver.
+    assert _get(f"{site.url}/static/core/js/forms.js")[0] == 200
+    assert site.wait_for_output('"GET /static/core/js/forms.js '), site.output()
     assert re.search(r"user name: redactie\n\s+password:\s+\S{12,}", output), output
     assert site.wait_for_output("Starting worker"), "the task worker runs"
 
