@@ -151,6 +151,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.sitemaps",
+    # `make run` (runserver) leaves static files to WhiteNoise, inside the app as in
+    # production: each request then has its one line in the access log.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
 ]
 
@@ -483,10 +486,7 @@ LOGGING = {
         "line": {"format": "%(message)s"},
     },
     # Links' keys never reach a log: Django's "Not Found: /download/<key>/" comes out masked.
-    "filters": {
-        "keys_masked": {"()": "voorproef.core.access_log.KeyMaskFilter"},
-        "runserver_static_only": {"()": "voorproef.core.access_log.RunserverStaticOnly"},
-    },
+    "filters": {"keys_masked": {"()": "voorproef.core.access_log.KeyMaskFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -504,14 +504,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "voorproef.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
-        # runserver's own line for each request (`make run`) only for the static files it
-        # serves itself: for the rest the access log above writes one.
-        "django.server": {
-            "handlers": ["console"],
-            "filters": ["runserver_static_only"],
-            "level": "INFO",
-            "propagate": False,
-        },
+        # runserver's own line for each request (`make run`): the access log above writes
+        # one. What goes wrong in runserver itself still shows.
+        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

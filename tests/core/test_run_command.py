@@ -106,16 +106,16 @@ def test_run_prepares_an_empty_site_serves_it_and_stops_on_ctrl_c(
     status, html, _ = _get(f"{site.url}/nieuw-publiek-werken/")
     assert status == 200
     assert "Ervaring 3" in html
-    # Each line is written once the response has gone out: the first awaited, then a moment
-    # for a second one.
-    assert site.wait_for_output('"GET /nieuw-publiek-werken/ '), site.output()
+    assert _get(f"{site.url}/static/core/js/forms.js")[0] == 200
+    # One line in the log for each request, a static file's too. Each is written once the
+    # response has gone out: the first awaited, then a moment for a second one.
+    for path in ("/nieuw-publiek-werken/", "/static/core/js/forms.js"):
+        assert site.wait_for_output(f'"GET {path} '), site.output()
     time.sleep(0.5)
     output = site.output()
-    requests = [line for line in output.splitlines() if '"GET /nieuw-publiek-werken/ ' in line]
-    assert len(requests) == 1, "one line in the log for one request:\n" + "\n".join(requests)
-    # A static file, which runserver serves before the app: its line comes from runserver.
-    assert _get(f"{site.url}/static/core/js/forms.js")[0] == 200
-    assert site.wait_for_output('"GET /static/core/js/forms.js '), site.output()
+    for path in ("/nieuw-publiek-werken/", "/static/core/js/forms.js"):
+        lines = [line for line in output.splitlines() if f'"GET {path} ' in line]
+        assert len(lines) == 1, f"one line for one request of {path}:\n" + "\n".join(lines)
     assert re.search(r"user name: redactie\n\s+password:\s+\S{12,}", output), output
     assert site.wait_for_output("Starting worker"), "the task worker runs"
 

@@ -26,19 +26,6 @@ _EMAIL = re.compile(r"[^\s<>\"'(),;:\[\]]+@[^\s<>\"'(),;:\[\]]+\.[A-Za-z]{2,}")
 ADDRESS_MASK = "[address]"
 
 
-class RunserverStaticOnly(logging.Filter):
-    """runserver's own line for a request (`make run`) only where the access log writes none:
-    a static file, which runserver serves before the app sees the request. Its other messages
-    (not a request's line) pass."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if "status_code" not in record.__dict__ or not record.args:
-            return True
-        request_line = str(record.args[0] if isinstance(record.args, tuple) else "")
-        path = request_line.split(" ")[1] if request_line.count(" ") >= 1 else ""
-        return path.startswith(settings.STATIC_URL)
-
-
 class KeyMaskFilter(logging.Filter):
     """Masks keys in what a record says (Django's "Not Found: /download/<key>/", a server's
     "Error handling request <uri>"), truncates an "ip=<address>", and masks email addresses (a
