@@ -89,10 +89,7 @@ def moderation_words(candidate: Candidate, settings: CommentSettings) -> Verdict
 def first_comment(candidate: Candidate, settings: CommentSettings) -> Verdict | None:
     if not settings.require_prior_approval:
         return None
-    known = Comment.objects.filter(
-        name=candidate.name, email=candidate.email, status=Comment.Status.APPROVED
-    ).exists()
-    if known:
+    if Comment.objects.author_known(name=candidate.name, email=candidate.email):
         return None
     return Verdict(Comment.Status.PENDING, _("the author has no approved comment yet"))
 

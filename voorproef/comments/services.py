@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -22,7 +21,7 @@ from voorproef.mail.services import editors_address, mail_queue
 from voorproef.privacy.consent import consent_record
 from voorproef.privacy.models import Consent
 
-from .models import Comment, CommentSettings, text_digest
+from .models import Comment, CommentSettings
 from .moderation import Candidate, comment_verdict
 
 if TYPE_CHECKING:
@@ -258,15 +257,7 @@ def comment_create(
 ) -> Comment:
     """Decide on a new comment and store it; mail the moderators when it is held. Raises
     CommentRefused for a duplicate (409) or a second comment within 15 seconds (429)."""
-    # The same text under the same address or the same name, found by its digest among the
-    # few comments with that text, however many its author or the essay has.
-    duplicate = (
-        Comment.objects.filter(text_digest=text_digest(text), essay=essay, text=text)
-        .exclude(status=Comment.Status.TRASH)
-        .filter(Q(email=email) | Q(name=name))
-        .exists()
-    )
-    if duplicate:
+    if Comment.objects.duplicate_exists(essay_id=essay.pk, text=text, email=email, name=name):
         raise CommentRefused(409, "duplicate")
     # A second comment within the flood window is refused; a window of 0 is no guard at all.
     flood_seconds = settings.COMMENTS_FLOOD_SECONDS

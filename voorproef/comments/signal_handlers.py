@@ -18,7 +18,7 @@ def _approved(comment: Comment, *, automatic: bool) -> None:
     # Still shown once committed? A later save in the same transaction, through another copy
     # of the row, may have held it again: the database is asked, which is cheaper than reading
     # the row again. The essay and the parent are read only when needed (a mail, a reply).
-    if Comment.objects.filter(pk=comment.pk, status=Comment.Status.APPROVED).exists():
+    if Comment.objects.approved_exists(comment.pk):
         comment_approved(comment, automatic=automatic)
 
 
