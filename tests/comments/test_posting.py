@@ -165,6 +165,20 @@ def test_a_duplicate_comment_is_refused(client: Client) -> None:
     assert Comment.objects.count() == 1
 
 
+def test_the_same_text_by_someone_else_or_after_the_trash_is_no_duplicate(
+    client: Client,
+) -> None:
+    assert post_comment(client).status_code == 302
+    other = post_comment(client, name="Bram", email="bram@example.nl")  # same text
+    assert other.status_code == 302
+    Comment.objects.filter(name="Lotte de Wit").update(status=Comment.Status.TRASH)
+    cache.clear()  # what 15 seconds do to the flood marks
+    assert post_comment(client).status_code == 302  # Lotte's own text, thrown away first
+    assert post_comment(client, email="nieuw@example.nl").status_code == 409  # her name again
+    assert Comment.objects.filter(status=Comment.Status.TRASH).count() == 1
+    assert Comment.objects.count() == 3
+
+
 def test_a_duplicate_is_the_text_as_it_stands_after_an_edit(client: Client) -> None:
     assert post_comment(client, text="Eerste versie.").status_code == 302
     comment = Comment.objects.get()
