@@ -495,27 +495,22 @@ def main() -> None:
             # Mail: the queue the POSTs left first (the batches are timed from an idle
             # worker), then a batch without and one with the PDF.
             _outbox_wait()
-            if not _wanted("mail"):
-                controller.stop()
-                locked = log.read_text(errors="replace").count("database is locked")
-                _report(results, database=database, locked=locked)
-                if os.environ.get("BENCH_KEEP"):
-                    print(f"kept: {work}")
-                else:
-                    shutil.rmtree(work, ignore_errors=True)
-                return
-            _mails_queue(MAILS)
-            seconds = _drain(sink, "bench", MAILS)
-            results["mail"] = [{"per_second": MAILS / seconds, "mails": MAILS}]
-            count = max(MAILS // 5, 20)
-            _downloads_queue(count)
-            seconds = _drain(sink, "pdf", count)
-            results["mail with PDF"] = [{"per_second": count / seconds, "mails": count}]
+            if _wanted("mail"):
+                _mails_queue(MAILS)
+                seconds = _drain(sink, "bench", MAILS)
+                results["mail"] = [{"per_second": MAILS / seconds, "mails": MAILS}]
+                count = max(MAILS // 5, 20)
+                _downloads_queue(count)
+                seconds = _drain(sink, "pdf", count)
+                results["mail with PDF"] = [{"per_second": count / seconds, "mails": count}]
 
     controller.stop()
     locked = log.read_text(errors="replace").count("database is locked")
     _report(results, database=database, locked=locked)
-    shutil.rmtree(work, ignore_errors=True)
+    if os.environ.get("BENCH_KEEP"):
+        print(f"kept: {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _bracketed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
