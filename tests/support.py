@@ -16,12 +16,15 @@ import time
 from collections.abc import Callable, Iterable
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.core import signing
 from django.db import connection
+
+if TYPE_CHECKING:
+    from voorproef.mail.models import OutgoingMail
 
 
 def form_token(age: float = 10) -> str:
@@ -158,3 +161,12 @@ def migrate_to(targets: list[tuple[str, str]] | None = None) -> Any:
     targets = targets or executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
     return MigrationExecutor(connection).loader.project_state(targets).apps
+
+
+def written(mail: OutgoingMail) -> OutgoingMail:
+    """The mail with its texts as the worker writes them right before it sends it: a download
+    mail is stored with the reader's links and written then, not in the reader's request."""
+    from voorproef.mail.services import mail_write
+
+    mail_write(mail)
+    return mail

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.support import export_rows
+from tests.support import export_rows, written
 from voorproef.downloads.models import DownloadRequest
 from voorproef.essays.models import EssayPage
 from voorproef.mail.models import OutgoingMail
@@ -74,14 +74,18 @@ def test_the_outbox_is_visible_to_editors(client: Client, editor_client: Client)
     _post(client, name="Anna", email="anna@example.nl")
     listing = editor_client.get("/admin/outgoing_mail/").content.decode()
     assert "anna@example.nl" in listing
+    assert "(wordt geschreven bij verzenden)" in listing  # the worker writes it, any moment
+    written(OutgoingMail.objects.get())
+    listing = editor_client.get("/admin/outgoing_mail/").content.decode()
     assert "Je exemplaar van" in listing
+    assert "(wordt geschreven bij verzenden)" not in listing
 
 
 def test_the_outbox_shows_a_mail_as_sent_but_not_the_readers_personal_link(
     client: Client, editor_client: Client
 ) -> None:
     _post(client, name="Anna", email="anna@example.nl")
-    mail = OutgoingMail.objects.get()
+    mail = written(OutgoingMail.objects.get())
     key = re.search(r"/download/([\w-]+)/", mail.body_text)
     assert key
     page = editor_client.get(f"/admin/outgoing_mail/inspect/{mail.pk}/").content.decode()

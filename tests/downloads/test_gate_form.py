@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tests.support import form_token
+from tests.support import form_token, written
 from voorproef.core import guards
 from voorproef.downloads.models import DownloadRequest, Reader
 from voorproef.essays.models import EssayPage
@@ -143,7 +143,7 @@ def test_a_newsletter_opt_in_waits_for_the_click_in_the_mail(
     assert consent.text == "Houd mij per mail op de hoogte van nieuwe essays."
     assert consent.confirmed_at is None
 
-    mail = OutgoingMail.objects.get()
+    mail = written(OutgoingMail.objects.get())
     link = re.search(r"http://127\.0\.0\.1:8000(/nieuwsbrief/bevestigen/\S+/)", mail.body_text)
     assert link
     assert "bevestig" in client.get(link.group(1)).content.decode().lower()
@@ -168,7 +168,7 @@ def test_confirm_first_sends_a_link_that_must_be_clicked(
     assert response["Location"] == "/nieuw-publiek-werken/download/verstuurd/"
     assert "Kijk in je inbox" in client.get(response["Location"]).content.decode()
 
-    mail = OutgoingMail.objects.get()
+    mail = written(OutgoingMail.objects.get())
     assert mail.kind == "download-confirm"
     assert mail.attachments == []
     link = re.search(r"http://127\.0\.0\.1:8000(/download/\S+/)", mail.body_text).group(1)  # type: ignore[union-attr]
@@ -350,7 +350,7 @@ def test_while_the_pdf_is_being_made_the_reader_is_asked_to_wait(client: Client)
 def test_a_pdf_too_large_for_mail_goes_by_link_only(client: Client, settings: Any) -> None:
     settings.MAIL_ATTACHMENT_MAX_BYTES = 1000
     _post(client)
-    mail = OutgoingMail.objects.get()
+    mail = written(OutgoingMail.objects.get())
     assert mail.attachments == []
     assert "in de bijlage" not in mail.body_text
     assert "/download/" in mail.body_text

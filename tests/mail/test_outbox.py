@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from tests.support import written
 from voorproef.essays.models import EssayPage
 from voorproef.mail.backends import dkim_sign
 from voorproef.mail.models import OutgoingMail
@@ -217,8 +218,51 @@ def test_the_download_mail_invites_replies_only_when_someone_reads_them(
     from tests.downloads.test_gate_form import _post
 
     _post(client, email="een@example.nl")
+    first = written(OutgoingMail.objects.get())  # written when it goes out
     settings.EDITORS_EMAIL = "redactie@example.nl"
     _post(client, email="twee@example.nl")
-    first, second = OutgoingMail.objects.order_by("pk")
+    second = written(OutgoingMail.objects.latest("pk"))
     assert "Beantwoord deze mail gerust." not in first.body_text
     assert "Beantwoord deze mail gerust." in second.body_text
+
+
+def test_a_download_mail_is_written_when_it_goes_out_and_keeps_its_text_after_a_failure(
+    client: Client, smtp_fails: list[Exception], settings: Any
+) -> None:
+    from tests.downloads.test_gate_form import _post
+
+    _post(client, name="Lezer", email="lezer@example.nl")
+    mail = OutgoingMail.objects.get()
+    # The reader's request stored the mail and its link, not its text: the worker writes it.
+    assert mail.unwritten and mail.body_text == ""
+    assert mail.context is not None and "/download/" in mail.context["link"]
+    assert mail.language == "nl"
+
+    smtp_fails.append(ConnectionRefusedError(111, "Connection refused"))
+    mail_send(mail_id=mail.pk)
+    mail.refresh_from_db()
+    assert mail.status == "queued" and not mail.unwritten  # written once, then kept
+    assert mail.subject == "Je exemplaar van „Nieuw Publiek Werken”"
+    assert "Beste Lezer," in mail.body_text
+    text = mail.body_text
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    OutgoingMail.objects.filter(pk=mail.pk).update(next_attempt_at=timezone.now())
+    mail_send(mail_id=mail.pk)
+    assert django_mail.outbox[0].body == text  # as written at the first attempt
+
+
+def test_a_download_mail_whose_request_is_gone_fails_for_good_and_sends_nothing(
+    client: Client,
+) -> None:
+    from tests.downloads.test_gate_form import _post
+    from voorproef.downloads.models import DownloadRequest
+
+    _post(client, name="Lezer", email="lezer@example.nl")
+    mail = OutgoingMail.objects.get()
+    DownloadRequest.objects.all().delete()
+    mail_send(mail_id=mail.pk)
+    mail.refresh_from_db()
+    assert mail.status == "failed"
+    assert "what it was for is gone" in mail.last_error
+    assert not django_mail.outbox

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tests.comments.helpers import approved
 from tests.downloads.helpers import requested
+from tests.support import written
 from voorproef.comments.services import comment_approved
 from voorproef.downloads.models import Reader
 from voorproef.essays.models import EssayPage, HomePage
@@ -45,7 +46,7 @@ def test_the_download_mail_carries_a_one_click_unsubscribe(
     client: Client, essay: EssayPage
 ) -> None:
     _request(essay)
-    mail = OutgoingMail.objects.get(kind="download")
+    mail = written(OutgoingMail.objects.get(kind="download"))
     link = mail.headers["List-Unsubscribe"].strip("<>")
     assert mail.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert link in mail.body_text and link in mail.body_html
@@ -97,7 +98,9 @@ def test_every_mail_to_a_reader_links_to_my_data_and_newsletter_mail_unsubscribe
     message_reply(message=message, author=editor, text="Dank je.")
     access_link_send(email="fien@example.nl")
 
-    mails = {mail.kind: mail for mail in OutgoingMail.objects.exclude(kind__in=EDITORS_MAILS)}
+    mails = {
+        mail.kind: written(mail) for mail in OutgoingMail.objects.exclude(kind__in=EDITORS_MAILS)
+    }
     assert set(mails) == {
         "download",
         "download-confirm",

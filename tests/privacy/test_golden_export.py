@@ -56,7 +56,7 @@ from django.utils import timezone
 
 from tests.comments.helpers import approved, post_comment
 from tests.downloads.helpers import requested
-from tests.support import form_token
+from tests.support import form_token, written
 from voorproef.comments.models import Comment, CommentSettings
 from voorproef.comments.services import comment_moderate
 from voorproef.downloads.models import DownloadRequest, Reader
@@ -274,8 +274,8 @@ def _world(client: Client, clock: Clock, committed: Any, editor: Any, essay: Ess
         direct, direct_key = requested(
             essay, name="Anna de Boer", email=ANNA, newsletter=True, user_agent="Firefox/135.0"
         )
-    download_mail = direct.mail
-    assert download_mail is not None
+    assert direct.mail is not None
+    download_mail = written(direct.mail)
     confirm = re.search(r"/nieuwsbrief/bevestigen/[^/\s]+/", download_mail.body_text)
     assert confirm, download_mail.body_text
     with at("2025-03-03 09:05"):
@@ -431,10 +431,12 @@ def _world(client: Client, clock: Clock, committed: Any, editor: Any, essay: Ess
         )
     essay.delivery_mode = DownloadRequest.Mode.DIRECT
 
-    # The outbox sent what was queued, a minute after it was made (set here: the worker sends
-    # after the commit, which a test does not reach); the last confirm mail is still waiting.
+    # The outbox sent what was queued, a minute after it was made (set here: the worker writes
+    # and sends after the commit, which a test does not reach); the last confirm mail is still
+    # waiting, not yet written.
     assert waiting.mail_id is not None
     for mail in OutgoingMail.objects.exclude(pk=waiting.mail_id):
+        written(mail)
         OutgoingMail.objects.filter(pk=mail.pk).update(
             status=OutgoingMail.Status.SENT, sent_at=mail.created_at + timedelta(minutes=1)
         )

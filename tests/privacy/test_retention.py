@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from tests.support import form_token
+from tests.support import form_token, written
 from voorproef.comments.models import Comment
 from voorproef.downloads.models import DownloadRequest, Reader
 from voorproef.essays.models import EssayPage
@@ -109,7 +109,7 @@ def test_a_newsletter_consent_never_confirmed_goes_after_seven_days_and_the_down
     for consent in Consent.objects.all():
         _age(Consent, consent.pk, 8, field="given_at")
 
-    body = OutgoingMail.objects.get(to="direct@example.nl").body_text
+    body = written(OutgoingMail.objects.get(to="direct@example.nl")).body_text
     confirm = re.search(r"https?://[^/\s]+(/nieuwsbrief/bevestigen/[\w-]+/)", body)
     assert confirm and client.get(confirm.group(1)).status_code == 200
 

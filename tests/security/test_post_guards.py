@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from tests.comments.helpers import approved
 from tests.downloads.helpers import requested
-from tests.support import form_token
+from tests.support import form_token, written
 from voorproef.comments import services as comments
 from voorproef.comments.models import Comment
 from voorproef.downloads import services as downloads
@@ -104,8 +104,9 @@ def _download_request(essay: EssayPage, mode: str) -> tuple[DownloadRequest, str
 
 def _newsletter_token(request: DownloadRequest) -> str:
     assert request.mail is not None
-    found = re.search(r"/nieuwsbrief/bevestigen/([^/\s]+)/", request.mail.body_text)
-    assert found, request.mail.body_text
+    mail = written(request.mail)
+    found = re.search(r"/nieuwsbrief/bevestigen/([^/\s]+)/", mail.body_text)
+    assert found, mail.body_text
     return found.group(1)
 
 

@@ -14,13 +14,14 @@ class DownloadsConfig(AppConfig):
     verbose_name = _("Downloads")
 
     def ready(self) -> None:
-        from voorproef.mail.services import ATTACHMENT_BUILDERS
+        from voorproef.mail.services import ATTACHMENT_BUILDERS, CONTEXT_BUILDERS
 
         from . import personal_data, signal_handlers
-        from .services import download_attachment
+        from .services import download_attachment, download_mail_context
         from .tasks import essay_pdfs_queue_missing
 
         ATTACHMENT_BUILDERS["download-pdf"] = download_attachment
+        CONTEXT_BUILDERS["download"] = CONTEXT_BUILDERS["download-confirm"] = download_mail_context
         personal_data_register(personal_data.REQUESTS)
         personal_data_register(personal_data.CONSENTS)
         signal_handlers.connect()

@@ -16,13 +16,7 @@ from voorproef.core import events
 from voorproef.core.keys import token_hash, token_new
 from voorproef.core.links import absolute_url, signed_id_link, signed_id_read
 from voorproef.mail.models import OutgoingMail
-from voorproef.mail.services import (
-    Attachment,
-    RenderedMail,
-    mail_render,
-    mail_store,
-    reply_address,
-)
+from voorproef.mail.services import Attachment, mail_defer, reply_address
 from voorproef.privacy.consent import consent_record
 from voorproef.privacy.models import Consent
 
@@ -194,21 +188,22 @@ def download_request_create(
     )
     attach = _pdf_attached(essay, mode)
     attachments = [{"builder": "download-pdf"}] if attach else []
-    # Rendered before the transaction, which holds SQLite's one writer's lock from its first
-    # statement: rendering inside it was a third of the time every other post waited. Only a
-    # newsletter consent's mail waits for the consent (its unsubscribe link names it).
-    prepared = None if newsletter else _mail_render(request, raw, None, None, attach)
+    links = {
+        "link": absolute_url(reverse("download_landing", args=[raw])),
+        "newsletter_link": (
+            absolute_url(reverse("newsletter_confirm", args=[newsletter_raw]))
+            if newsletter_raw
+            else ""
+        ),
+    }
     with transaction.atomic():
         request.reader, new_reader = _reader(email, now)
         mail_allowed = _mail_allowed(request.reader, new=new_reader)
         if not mail_allowed:
             logger.warning("download mail not sent: address over its daily share")
-        elif prepared is not None:
+        elif not newsletter:
             # Stored first, so that the request is stored with it (not updated after).
-            mail, headers = prepared
-            request.mail = mail_store(
-                mail, to=request.reader.email, headers=headers, attachments=attachments
-            )
+            request.mail = _mail_queue(request, links, None, attachments)
         request.save(force_insert=True)
         _tally(essay.pk, "requests")
         consent = None
@@ -222,10 +217,8 @@ def download_request_create(
                 subject=request,
             )
             if mail_allowed:
-                mail, headers = _mail_render(request, raw, newsletter_raw, consent, attach)
-                request.mail = mail_store(
-                    mail, to=request.reader.email, headers=headers, attachments=attachments
-                )
+                # Its unsubscribe link names the consent.
+                request.mail = _mail_queue(request, links, consent, attachments)
                 request.save(update_fields=["mail"])
         events.emit(
             "lead.created",
@@ -299,40 +292,48 @@ def _pdf_attached(essay: FeaturePage, mode: str) -> bool:
         return True
 
 
-def _mail_render(
+def _mail_queue(
     request: DownloadRequest,
-    raw: str,
-    newsletter_raw: str | None,
+    links: dict[str, str],
     consent: Consent | None,
-    attach: bool,
-) -> tuple[RenderedMail, dict[str, str]]:
-    """The mail with the reader's link (and the PDF, or the link to confirm the address first),
-    and its headers."""
-    context = {
-        "name": request.name,
-        "essay": request.essay,
-        "link": absolute_url(reverse("download_landing", args=[raw])),
-        "expires_at": request.expires_at,
-        "attached": attach,
-        "replies_welcome": bool(reply_address()),
-        "newsletter_link": (
-            absolute_url(reverse("newsletter_confirm", args=[newsletter_raw]))
-            if newsletter_raw
-            else ""
-        ),
-        "newsletter_unsubscribe_link": newsletter_unsubscribe_link(consent) if consent else "",
-    }
+    attachments: list[dict[str, Any]],
+) -> OutgoingMail:
+    """The mail with the reader's link (and the PDF, or the link to confirm the address
+    first), queued to be written by the worker (`download_mail_context`): only the links,
+    which no row keeps, are stored with it."""
+    unsubscribe = newsletter_unsubscribe_link(consent) if consent else ""
+    links = {**links, "newsletter_unsubscribe_link": unsubscribe}
     headers = (
         {
-            "List-Unsubscribe": f"<{context['newsletter_unsubscribe_link']}>",
+            "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
         if consent
         else {}
     )
     direct = request.mode == DownloadRequest.Mode.DIRECT
-    kind = "download" if direct else "download-confirm"
-    return mail_render(kind=kind, context=context), headers
+    return mail_defer(
+        kind="download" if direct else "download-confirm",
+        to=request.reader.email,
+        context=links,
+        headers=headers,
+        attachments=attachments,
+    )
+
+
+def download_mail_context(mail: OutgoingMail) -> dict[str, Any] | None:
+    """What a download mail is written from, beside its links (see mail.services
+    CONTEXT_BUILDERS); None once its request is gone."""
+    request = DownloadRequest.objects.select_related("essay").filter(mail=mail).first()
+    if request is None:
+        return None
+    return {
+        "name": request.name,
+        "essay": request.essay,
+        "expires_at": request.expires_at,
+        "attached": bool(mail.attachments),
+        "replies_welcome": bool(reply_address()),
+    }
 
 
 def download_request_by_token(raw: str) -> DownloadRequest | None:

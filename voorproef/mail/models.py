@@ -31,6 +31,11 @@ class OutgoingMail(NotContent, models.Model):
     # What to attach, built when the mail goes out: [{"builder": "download-pdf"}] (see
     # services.ATTACHMENT_BUILDERS).
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    # A mail the worker writes when it sends it (services.mail_defer): what its kind's builder
+    # needs beside the rows it reads (a reader's raw link, kept nowhere else), and the language
+    # it is written in. None once its texts are written (or when they were given).
+    context = models.JSONField(_("to be written from"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True, db_default="")
 
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
@@ -64,8 +69,19 @@ class OutgoingMail(NotContent, models.Model):
     def kind_label(self) -> str:
         return mail_kind_label(self.kind)
 
+    @property
+    def unwritten(self) -> bool:
+        """A mail the worker writes when it goes out, and has not yet."""
+        return self.context is not None
+
+    @admin.display(description=_("subject"), ordering="subject")
+    def subject_shown(self) -> str:
+        return gettext("(written when it goes out)") if self.unwritten else self.subject
+
     @admin.display(description=_("text"))
     def text_without_keys(self) -> str:
         """The text as editors see it in the outbox: a reader's personal links are theirs
         alone, so their keys are masked."""
+        if self.unwritten:
+            return gettext("(written when it goes out)")
         return mask_text(self.body_text)

@@ -3,6 +3,7 @@ and comments (registered in apps.py; see voorproef/core/personal_data.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from datetime import timedelta
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from voorproef.core.personal_data import Copy, Erasure, PersonalData, personal_data_kinds
 
 from .models import OutgoingMail
+from .services import MailUnwritable, mail_write
 
 # Mail that carried a link to "Mijn gegevens" is sent to whoever's address was typed in, known
 # or not: on its own it does not mean anything is held about the address.
@@ -42,11 +44,22 @@ def _to_reader(mail: OutgoingMail, email: str) -> bool:
     return mail.to.casefold() == email.casefold()
 
 
+def _shown(mail: OutgoingMail) -> OutgoingMail:
+    """A mail the worker has not written yet (it writes it when it sends it, seconds after it
+    was queued) is shown as it will go out; nothing is stored (a page that shows it is opened
+    with a GET, which changes nothing)."""
+    if mail.unwritten:
+        with contextlib.suppress(MailUnwritable):
+            mail_write(mail, save=False)
+    return mail
+
+
 def _export(mail: OutgoingMail, copy: Copy) -> dict[str, Any]:
+    _shown(mail)
     return {
         "kind": mail.kind,
         "to_you": _to_reader(mail, copy.email),
-        "subject": mail.subject,
+        "subject": mail.subject_shown(),
         "status": copy.shown(mail, "status"),
         "created_at": copy.when(mail.created_at),
         "sent_at": copy.when(mail.sent_at),
@@ -108,13 +121,14 @@ def _erase(erasure: Erasure) -> None:
 def _bodies_clear() -> int:
     """What old mail said, and about whom (a subject may name a reader, the reply address of
     a mail to the editors is the reader's, the headers hold personal unsubscribe links, a
-    mail server's refusal names the address); the row stays, to show it was sent."""
+    mail never written holds the link it was to carry, a mail server's refusal names the
+    address); the row stays, to show it was sent."""
     cutoff = timezone.now() - timedelta(days=settings.RETENTION_MAIL_DAYS)
     old = OutgoingMail.objects.filter(created_at__lt=cutoff).exclude(
         status__in=[OutgoingMail.Status.QUEUED, OutgoingMail.Status.SENDING]
     )
     said = ~Q(subject="") | ~Q(body_text="") | ~Q(body_html="") | ~Q(reply_to="")
-    said |= ~Q(headers={}) | ~Q(attachments=[]) | ~Q(last_error="")
+    said |= ~Q(headers={}) | ~Q(attachments=[]) | ~Q(last_error="") | Q(context__isnull=False)
     return int(
         old.filter(said).update(
             subject="",
@@ -124,6 +138,7 @@ def _bodies_clear() -> int:
             headers={},
             attachments=[],
             last_error="",
+            context=None,
         )
     )
 
@@ -148,7 +163,7 @@ MAILS = PersonalData(
     receipt={"mails": ngettext_lazy("%(n)s mail deleted", "%(n)s mails deleted", "n")},
     overview_template="mail/privacy/mails.html",
     overview_context=lambda mails, email: {
-        "mail_rows": [(mail, _to_reader(mail, email)) for mail in mails]
+        "mail_rows": [(_shown(mail), _to_reader(mail, email)) for mail in mails]
     },
     held=lambda mail: mail.kind != _OVERVIEW_LINK_KIND,
     retention=[("mail_bodies_cleared", _bodies_clear)],

@@ -54,7 +54,15 @@ class OutgoingMailViewSet(ModelViewSet):
     add_to_admin_menu = True
     menu_order = 260
     inspect_view_enabled = True
-    list_display = ["subject", "to", "kind_label", "status", "attempts", "created_at", "sent_at"]
+    list_display = [
+        "subject_shown",
+        "to",
+        "kind_label",
+        "status",
+        "attempts",
+        "created_at",
+        "sent_at",
+    ]
     filterset_class = OutgoingMailFilterSet
     search_fields = ["to", "subject"]
     list_export = [
@@ -71,7 +79,7 @@ class OutgoingMailViewSet(ModelViewSet):
     inspect_view_fields = [
         "kind_label",
         "to",
-        "subject",
+        "subject_shown",
         "status",
         "attempts",
         "last_error",
