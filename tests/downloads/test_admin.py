@@ -79,6 +79,8 @@ def test_the_outbox_is_visible_to_editors(client: Client, editor_client: Client)
     listing = editor_client.get("/admin/outgoing_mail/").content.decode()
     assert "Je exemplaar van" in listing
     assert "(wordt geschreven bij verzenden)" not in listing
+    rows = export_rows(editor_client.get("/admin/outgoing_mail/?export=csv"))
+    assert rows[1][rows[0].index("Onderwerp")] == "Je exemplaar van „Nieuw Publiek Werken”"
 
 
 def test_the_outbox_shows_a_mail_as_sent_but_not_the_readers_personal_link(

@@ -253,7 +253,7 @@ def test_a_download_mail_is_written_when_it_goes_out_and_keeps_its_text_after_a_
 
 
 def test_a_download_mail_whose_request_is_gone_fails_for_good_and_sends_nothing(
-    client: Client,
+    client: Client, editor_client: Client
 ) -> None:
     from tests.downloads.test_gate_form import _post
     from voorproef.downloads.models import DownloadRequest
@@ -266,3 +266,5 @@ def test_a_download_mail_whose_request_is_gone_fails_for_good_and_sends_nothing(
     assert mail.status == "failed"
     assert "what it was for is gone" in mail.last_error
     assert not django_mail.outbox
+    # The dashboard lists it among the failed mail, named though it has no subject.
+    assert "(nooit geschreven)" in editor_client.get("/admin/").content.decode()

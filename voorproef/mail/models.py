@@ -76,7 +76,11 @@ class OutgoingMail(NotContent, models.Model):
 
     @admin.display(description=_("subject"), ordering="subject")
     def subject_shown(self) -> str:
-        return gettext("(written when it goes out)") if self.unwritten else self.subject
+        if not self.unwritten:
+            return self.subject
+        if self.status == self.Status.FAILED:  # what it was for went before it was written
+            return gettext("(never written)")
+        return gettext("(written when it goes out)")
 
     @admin.display(description=_("text"))
     def text_without_keys(self) -> str:

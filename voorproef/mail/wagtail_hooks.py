@@ -69,7 +69,7 @@ class OutgoingMailViewSet(ModelViewSet):
         "created_at",
         "kind_label",
         "to",
-        "subject",
+        "subject_shown",
         "status",
         "attempts",
         "last_error",
