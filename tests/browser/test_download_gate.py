@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from tests.support import written
 from voorproef.downloads.models import DownloadRequest
 from voorproef.essays.models import EssayPage
 from voorproef.mail.models import OutgoingMail
@@ -76,7 +77,7 @@ def test_confirm_first_the_reader_clicks_the_mailed_link(
     page.wait_for_url("**/download/verstuurd/")
     assert page.get_by_role("heading", name="Kijk in je inbox").is_visible()
 
-    mail = OutgoingMail.objects.get()
+    mail = written(OutgoingMail.objects.get())
     link = re.search(r"http://127\.0\.0\.1:8000(/download/\S+/)", mail.body_text)
     assert link
     page.goto(link.group(1))

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.support import written
 from voorproef.essays.models import EssayPage
 from voorproef.mail.models import OutgoingMail
 from voorproef.stats.models import DailyCount
@@ -91,7 +92,7 @@ def test_the_dashboard_shows_exactly_what_three_readers_did(
     with anna.page.expect_response(lambda response: "/stats/hit" in response.url):
         _fill_in(anna, "Anna de Vries", "anna@example.nl")
     anna.page.wait_for_url("**/download/verstuurd/")
-    mail = OutgoingMail.objects.get().body_text
+    mail = written(OutgoingMail.objects.get()).body_text
     link = re.search(r"http://127\.0\.0\.1:8000(/download/\S+/)", mail)
     assert link
     anna.page.goto(link.group(1))

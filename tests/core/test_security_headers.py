@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from tests.comments.helpers import approved
 from tests.downloads.helpers import requested
-from tests.support import ROOT, SUITE_ONLY_ENV, form_token
+from tests.support import ROOT, SUITE_ONLY_ENV, form_token, written
 from voorproef.comments import services as comments
 from voorproef.comments.models import Comment
 from voorproef.downloads import services as downloads
@@ -150,8 +150,9 @@ def _expired_download_link(essay: EssayPage) -> str:
 def _newsletter_confirm_link(essay: EssayPage) -> str:
     request, _ = _download(essay, newsletter=True)
     assert request.mail is not None
-    found = re.search(r"(/nieuwsbrief/bevestigen/[^/\s]+/)", request.mail.body_text)
-    assert found, request.mail.body_text
+    mail = written(request.mail)
+    found = re.search(r"(/nieuwsbrief/bevestigen/[^/\s]+/)", mail.body_text)
+    assert found, mail.body_text
     return found.group(1)
 
 
