@@ -268,3 +268,6 @@ def test_a_download_mail_whose_request_is_gone_fails_for_good_and_sends_nothing(
     assert not django_mail.outbox
     # The dashboard lists it among the failed mail, named though it has no subject.
     assert "(nooit geschreven)" in editor_client.get("/admin/").content.decode()
+    inspect = editor_client.get(f"/admin/outgoing_mail/inspect/{mail.pk}/").content.decode()
+    assert "(nooit geschreven)" in inspect
+    assert "(wordt geschreven bij verzenden)" not in inspect  # it never will be

@@ -87,5 +87,5 @@ class OutgoingMail(NotContent, models.Model):
         """The text as editors see it in the outbox: a reader's personal links are theirs
         alone, so their keys are masked."""
         if self.unwritten:
-            return gettext("(written when it goes out)")
+            return self.subject_shown()
         return mask_text(self.body_text)
