@@ -289,3 +289,17 @@ def test_the_readme_documents_every_environment_variable() -> None:
     readme = (ROOT / "README.md").read_text()
     missing = sorted(name for name in names if f"`{name}`" not in readme)
     assert missing == []
+
+
+def test_the_deploy_check_asks_for_harfbuzz_s_subsetter(monkeypatch: pytest.MonkeyPatch) -> None:
+    from weasyprint.text import ffi
+
+    from voorproef.core.checks import pdf_fonts_subset_fast
+
+    # This machine has it (`make install` puts it there): the check is quiet.
+    assert ffi.harfbuzz_subset is not None
+    assert pdf_fonts_subset_fast(None) == []
+    # Where it is missing, WeasyPrint falls back to fontTools and the check names the package.
+    monkeypatch.setattr(ffi, "harfbuzz_subset", None)
+    (warning,) = pdf_fonts_subset_fast(None)
+    assert warning.id == "voorproef.W002" and "libharfbuzz-subset0" in (warning.hint or "")
