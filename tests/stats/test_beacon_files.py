@@ -79,6 +79,22 @@ def test_a_reader_counted_by_the_app_and_by_nginx_is_one_visitor(
     assert counted("visitor", page_id=essay.pk) == 1
 
 
+def test_a_launch_spikes_readers_are_each_one_visitor_across_files(
+    folder: Path, essay: EssayPage
+) -> None:
+    # More readers than the cache keeps in one transaction (DiskCache.SET_MANY_BATCH): every
+    # visit is kept, so the same readers in the next file are no new visitors.
+    readers = [f"{FIREFOX} r{n}" for n in range(1201)]
+    at = time.time() - 60
+    _write(folder, at, [_line(essay, at=at, ua=ua) for ua in readers])
+    beacon_files_fold()
+    later = at - BEACON_FILE_SECONDS  # a file of its own
+    _write(folder, later, [_line(essay, at=later, ua=ua) for ua in readers])
+    beacon_files_fold()
+    assert counted("visitor", page_id=essay.pk) == 1201
+    assert counted("view", page_id=essay.pk) == 2402
+
+
 def test_what_is_not_a_welcome_beacon_counts_nothing(folder: Path, essay: EssayPage) -> None:
     at = time.time() - 60
     good = json.loads(_line(essay, at=at))
