@@ -74,10 +74,15 @@ class Site:
         return self.log.read_text()
 
     def group_alive(self) -> bool:
+        """Whether a process of the site's group still runs. One that has ended but was not
+        reaped (a zombie) does not count: stopped during its start, the worker may leave a
+        program it ran (WeasyPrint looks for its libraries with gcc) to PID 1, which in a
+        container need not reap it."""
         result = subprocess.run(
-            ["pgrep", "-g", str(self.process.pid)], capture_output=True, check=False
-        )
-        return result.returncode == 0
+            ["ps", "-o", "stat=", "-g", str(self.process.pid)], capture_output=True, text=True,
+            check=False,
+        )  # fmt: skip
+        return any(not state.startswith("Z") for state in result.stdout.split())
 
     def stop(self) -> None:
         if self.process.poll() is None:
