@@ -75,9 +75,9 @@ class Site:
 
     def group_alive(self) -> bool:
         """Whether a process of the site's group still runs. One that has ended but was not
-        reaped (a zombie) does not count: stopped during its start, the worker may leave a
-        program it ran (WeasyPrint looks for its libraries with gcc) to PID 1, which in a
-        container need not reap it."""
+        reaped (a zombie) does not count: stopped during its start, the task worker or the
+        scheduler may leave a program it ran (WeasyPrint looks for its libraries with gcc) to
+        PID 1, which in a container need not reap it."""
         result = subprocess.run(
             ["ps", "-o", "stat=", "-g", str(self.process.pid)], capture_output=True, text=True,
             check=False,

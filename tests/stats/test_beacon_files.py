@@ -88,8 +88,8 @@ def test_a_launch_spikes_readers_are_each_one_visitor_across_files(
     at = time.time() - 60
     _write(folder, at, [_line(essay, at=at, ua=ua) for ua in readers])
     beacon_files_fold()
-    later = at - BEACON_FILE_SECONDS  # a file of its own
-    _write(folder, later, [_line(essay, at=later, ua=ua) for ua in readers])
+    other = at - BEACON_FILE_SECONDS  # the file of the 10 seconds before
+    _write(folder, other, [_line(essay, at=other, ua=ua) for ua in readers])
     beacon_files_fold()
     assert counted("visitor", page_id=essay.pk) == 1201
     assert counted("view", page_id=essay.pk) == 2402
