@@ -188,9 +188,9 @@ def _postgres_autovacuum(url: str) -> bool:
     return row is not None and row[0] == "on"
 
 
-def _access_log_format() -> str:
-    """The shipped site's access log format and the maps it is made of (voorproef.conf, from
-    its first map to the cache path): the bench's nginx writes the same log as a real one."""
+def _site_maps() -> str:
+    """The shipped site's maps and log formats (voorproef.conf, from its first map to the cache
+    path): the bench's nginx writes the same log and adds the same policy as a real one."""
     site = (ROOT / "deploy" / "nginx" / "voorproef.conf").read_text()
     return site[site.index("map $remote_addr") : site.index("proxy_cache_path")]
 
@@ -211,7 +211,7 @@ events {{ worker_connections 1024; }}
 http {{
     include /etc/nginx/mime.types;
     access_log off;
-    {_access_log_format()}
+    {_site_maps()}
     sendfile on; tcp_nopush on;
     client_body_temp_path {work}/body; proxy_temp_path {work}/proxy;
     fastcgi_temp_path {work}/fastcgi; uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;

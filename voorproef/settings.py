@@ -159,6 +159,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the security headers: leaves the public policy to the proxy that adds it itself.
+    "voorproef.core.middleware.ProxyPolicyMiddleware",
     # Before the page cache, so a page served from the cache carries these headers too.
     "voorproef.core.middleware.CSPMiddleware",
     "voorproef.core.middleware.PolicyHeadersMiddleware",  # Permissions-Policy, CORP

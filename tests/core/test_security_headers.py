@@ -32,6 +32,7 @@ from tests.downloads.helpers import requested
 from tests.support import ROOT, SUITE_ONLY_ENV, form_token, written
 from voorproef.comments import services as comments
 from voorproef.comments.models import Comment
+from voorproef.core.middleware import public_policy, public_policy_digest
 from voorproef.downloads import services as downloads
 from voorproef.downloads.models import DownloadRequest, EssayPdf
 from voorproef.essays.models import EssayPage, HomePage
@@ -628,3 +629,76 @@ def test_the_admin_is_left_to_wagtail(editor_client: Client) -> None:
     # Only the site's own pages load the admin's answers: no other site may embed them.
     assert response["Cross-Origin-Resource-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+
+
+# -- the public policy, left to the proxy in front that holds the same (deploy/nginx) -------------
+
+
+def _by_proxy(digest: str | None = None) -> dict[str, str]:
+    """What the shipped nginx config adds to each request it passes on."""
+    return {"X-Voorproef-Policy": digest or public_policy_digest()}
+
+
+def test_a_proxy_with_the_sites_policy_gets_its_digest_in_the_policys_place(
+    client: Client, essay: EssayPage
+) -> None:
+    asks = [ESSAY, ESSAY, "/pagina-die-niet-bestaat/", "/download/bestaat-niet/pdf/", "/feed/"]
+    answers = [client.get(path, headers=_by_proxy()) for path in asks]
+    assert [answer.get("X-Cache") for answer in answers[:2]] == ["MISS", "HIT"]
+    for path, answer in zip(asks, answers, strict=True):
+        assert answer["X-Voorproef-Policy"] == public_policy_digest(), path
+        assert "Content-Security-Policy" not in answer, path
+        assert "Permissions-Policy" not in answer, path
+        assert answer["X-Frame-Options"] == "DENY", path  # the rest as always
+    refused = client.post(ESSAY + "download/", {"name": "Anna"}, headers=_by_proxy())
+    assert refused["X-Voorproef-Policy"] == public_policy_digest()
+    # Asked straight, as a browser does, the same page carries its policy whole.
+    assert_site_policy(client.get(ESSAY), "essay, from the app itself")
+    assert "X-Voorproef-Policy" not in client.get(ESSAY)
+
+
+def test_a_proxy_with_another_copy_of_the_policy_gets_the_headers_whole(
+    client: Client, essay: EssayPage
+) -> None:
+    # A site that upgraded the app and not its nginx config: nginx adds nothing then.
+    for _ in range(2):  # rendered, then from the cache
+        answer = client.get(ESSAY, headers=_by_proxy("0123456789abcdef"))
+        assert "X-Voorproef-Policy" not in answer
+        assert_site_policy(answer, "essay, for a proxy with an old copy")
+
+
+def test_answers_with_a_policy_of_their_own_keep_it_behind_the_proxy(
+    client: Client, editor_client: Client
+) -> None:
+    from wagtail.documents import get_document_model
+
+    document = get_document_model()(title="Jaarverslag")
+    document.file.save("jaarverslag.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    kept = client.get(document.url, headers=_by_proxy())
+    assert "X-Voorproef-Policy" not in kept
+    assert _directives(kept) == {"default-src": "'none'"}
+    admin = editor_client.get("/admin/", headers=_by_proxy())
+    assert admin.status_code == 200 and "X-Voorproef-Policy" not in admin
+    assert "Content-Security-Policy" not in admin and "Permissions-Policy" not in admin
+
+
+def test_every_process_sends_the_policy_in_the_same_words() -> None:
+    # django-csp orders the directives as a set does, which differs per process; the digest
+    # the proxy holds is of one wording.
+    script = (
+        "import django; django.setup(); from voorproef.core import middleware as m; "
+        "print(m.public_policy()[0]); print(m.public_policy_digest())"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "voorproef.settings"}
+    said = set()
+    for seed in ("1", "2", "3", "4"):
+        process = subprocess.run(
+            [sys.executable, "-c", script],
+            env={**env, "PYTHONHASHSEED": seed},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        said.add(process.stdout)
+    assert said == {f"{public_policy()[0]}\n{public_policy_digest()}\n"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -19,6 +20,7 @@ from django.conf import settings
 
 from tests.stats.helpers import FIREFOX, GOOGLEBOT
 from tests.support import form_token, free_port, wait_for
+from voorproef.core.middleware import public_policy, public_policy_digest
 from voorproef.downloads.models import DownloadRequest
 from voorproef.essays.models import EssayPage
 from voorproef.stats.models import DailyCount
@@ -136,6 +138,42 @@ def test_nginx_serves_the_essay_from_its_cache_whole(nginx: str) -> None:
     assert "X-Accel-Expires" not in second.headers  # nginx's business, not the browser's
     assert "set-cookie" not in second.headers
     assert second.headers["Content-Security-Policy"]  # the app's headers come along
+
+
+def test_nginx_adds_the_public_policy_the_app_leaves_to_it(nginx: str, tmp_path: Path) -> None:
+    csp, permissions = public_policy()
+    answers = {
+        "essay, fresh": _get(nginx + ESSAY),
+        "essay, from nginx's cache": _get(nginx + ESSAY),
+        "not found": _get(nginx + "/pagina-die-niet-bestaat/"),
+        "a refused form": requests.post(nginx + ESSAY + "download/", data={}, timeout=10),
+    }
+    assert answers["essay, from nginx's cache"].headers["X-Proxy-Cache"] == "HIT"
+    for name, answer in answers.items():
+        assert answer.headers["Content-Security-Policy"] == csp, name
+        assert answer.headers["Permissions-Policy"] == permissions, name
+        assert "X-Voorproef-Policy" not in answer.headers, name
+        assert "," not in answer.headers["Content-Security-Policy"], name  # not added twice
+    # What nginx keeps of the page, and reads back on every hit: the digest, not the policy.
+    (kept,) = (path for path in (tmp_path / "nginx" / "cache").rglob("*") if path.is_file())
+    head = kept.read_bytes().partition(b"\r\n\r\n")[0].decode("latin-1").lower()
+    assert f"x-voorproef-policy: {public_policy_digest()}" in head
+    assert "permissions-policy" not in head and "content-security-policy" not in head
+    # The admin keeps Wagtail's own.
+    login = _get(nginx + "/admin/login/")
+    assert "Permissions-Policy" not in login.headers
+    assert "Content-Security-Policy" not in login.headers
+
+
+def test_the_shipped_copy_of_the_public_policy_is_the_apps() -> None:
+    site = (DEPLOY / "voorproef.conf").read_text()
+    digest = public_policy_digest()
+    maps = dict(re.findall(r"map \S+ \$(voorproef_\w+) \{\n(.*?)\n\}", site, re.S))
+    assert maps["voorproef_policy"].split() == ["default", f"{digest};"]
+    names = ("voorproef_csp", "voorproef_permissions")
+    for name, value in zip(names, public_policy(), strict=True):
+        lines = [line.split(None, 1) for line in maps[name].splitlines()]
+        assert lines == [[digest, f'"{value}";'], ["default", '"";']], name
 
 
 def test_a_publish_shows_through_nginx_within_seconds(

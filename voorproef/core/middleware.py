@@ -1,11 +1,12 @@
-"""The site's own middlewares, in the order settings.MIDDLEWARE runs them: the security headers
-(CSP, Permissions-Policy, CORP), the site's language, a fresh form token in every page, and the
-body limit. The page cache's is in `pagecache`, the admin's device cookie in `auth`."""
+"""The site's own middlewares, in the order settings.MIDDLEWARE runs them: the public policy left
+to the proxy in front, the security headers (CSP, Permissions-Policy, CORP), the site's
+language, a fresh form token in every page, and the body limit. The page cache's is in
+`pagecache`, the admin's device cookie in `auth`."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
-from dataclasses import asdict
 
 from csp.constants import HEADER, SELF
 from csp.middleware import CSPMiddleware as _CSPMiddleware
@@ -22,11 +23,9 @@ _PER_RESPONSE = ("_csp_update", "_csp_replace", "_csp_config", "_csp_exempt")
 
 class CSPMiddleware(_CSPMiddleware):
     """The site's policy has no nonces and no view changes it, so the header is the same for
-    every response: built once per settings value instead of per response, where it took a
-    quarter of the time of a page served from the cache. Anything unusual (a view's own
-    policy, a nonce, a report-only policy, the debug pages) goes the library's way."""
-
-    _built: tuple[object, str] | None = None
+    every response (`public_policy`): built once per settings value instead of per response,
+    where it took a quarter of the time of a page served from the cache. Anything unusual (a
+    view's own policy, a nonce, a report-only policy, the debug pages) goes the library's way."""
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
@@ -46,13 +45,10 @@ class CSPMiddleware(_CSPMiddleware):
             or any(hasattr(response, name) for name in _PER_RESPONSE)
         ):
             return super().process_response(request, response)
-        built = self._built
-        if built is None or built[0] is not policy:
-            parts = self.get_policy_parts(request=request, response=response)
-            built = self._built = (policy, build_policy(**asdict(parts)))
+        csp = public_policy()[0]
         excluded = tuple(policy.get("EXCLUDE_URL_PREFIXES") or ())
-        if built[1] and HEADER not in response and not request.path_info.startswith(excluded):
-            response[HEADER] = built[1]
+        if csp and HEADER not in response and not request.path_info.startswith(excluded):
+            response[HEADER] = csp
         return response
 
 
@@ -99,6 +95,36 @@ _FEATURES_DENIED = (
 )
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in _FEATURES_DENIED)
 
+# The request header in which a proxy in front says it adds the site's public policy itself,
+# and the response header in which the app leaves that to it: both hold the policy's digest.
+PROXY_POLICY_HEADER = "X-Voorproef-Policy"
+_PROXY_POLICY_META = "HTTP_X_VOORPROEF_POLICY"
+_public_policy: tuple[object, str, str, str] | None = None
+
+
+def _public() -> tuple[object, str, str, str]:
+    global _public_policy
+    config = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+    if _public_policy is None or _public_policy[0] is not config:
+        # django-csp writes the directives in the order of a set, which differs per process:
+        # here always in the same order, so each process sends the same header and its digest.
+        built = build_policy() if config else ""
+        csp = "; ".join(sorted(part.strip() for part in built.split(";") if part.strip()))
+        digest = hashlib.sha256(f"{csp}\n{PERMISSIONS_POLICY}".encode()).hexdigest()[:16]
+        _public_policy = (config, csp, PERMISSIONS_POLICY, digest)
+    return _public_policy
+
+
+def public_policy() -> tuple[str, str]:
+    """The Content-Security-Policy and the Permissions-Policy of every public page."""
+    return _public()[1], _public()[2]
+
+
+def public_policy_digest() -> str:
+    """What the shipped nginx config (deploy/nginx/voorproef.conf) holds to add the public
+    policy itself: a digest of both headers as the app sends them."""
+    return _public()[3]
+
 
 class PolicyHeadersMiddleware:
     """The headers Django has no setting for: Permissions-Policy, and Cross-Origin-Resource-Policy
@@ -116,6 +142,36 @@ class PolicyHeadersMiddleware:
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if not request.path_info.startswith(self.excluded):
             response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+class ProxyPolicyMiddleware:
+    """Leaves the public policy to the proxy in front, when the proxy holds the same one.
+
+    nginx keeps each page in its cache with the headers the app sent, and reads them all back
+    on every hit. The CSP and the Permissions-Policy are 1 KB of them, and reading them back
+    was 40 % of nginx's work for a page from its cache (README, Performance). The shipped
+    config adds both itself, from the copy in voorproef.conf, and says so in each request with
+    that copy's digest. Where the digest is the app's own, a response that carries exactly the
+    public policy carries the digest in its place, and nginx puts the policy back. A proxy with
+    another copy (a site that upgraded the app and not its nginx config) gets the headers whole,
+    as any client does; so do the admin and a draft's preview, whose policies differ."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        digest = request.META.get(_PROXY_POLICY_META)
+        if digest is None:
+            return response
+        _, csp, permissions, own = _public()
+        if digest != own:
+            return response
+        if response.get(HEADER) == csp and response.get("Permissions-Policy") == permissions:
+            del response[HEADER]
+            del response["Permissions-Policy"]
+            response[PROXY_POLICY_HEADER] = digest
         return response
 
 
