@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+import time
 from typing import Any
 
 import pytest
@@ -7,6 +9,7 @@ from django.test import Client
 from wagtail.models import PageViewRestriction
 
 from tests.support import without_form_token
+from voorproef.core import guards
 from voorproef.essays.models import EssayPage, HomePage
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +126,24 @@ def test_the_length_a_page_announces_is_the_length_it_has_after_its_fresh_form_t
         assert response["X-Cache"] == cache
         assert int(response["Content-Length"]) == len(response.content)
         assert response.content.rstrip().endswith(b"</html>")
+
+
+def test_pages_from_the_cache_a_second_apart_carry_each_their_own_token(
+    client: Client, essay: EssayPage, settings: Any
+) -> None:
+    settings.FORM_MIN_SECONDS = 0
+    client.get(essay.url)  # rendered
+    pages = [client.get(essay.url)]
+    time.sleep(1.1)
+    pages.append(client.get(essay.url))
+    assert [page["X-Cache"] for page in pages] == ["HIT", "HIT"]
+    tokens = [
+        re.findall(r'name="form_token" value="([^"]+)"', page.content.decode()) for page in pages
+    ]
+    assert len(set(tokens[0])) == 1 and len(set(tokens[1])) == 1  # the page's forms, one token
+    assert tokens[0][0] != tokens[1][0]
+    for token in (tokens[0][0], tokens[1][0]):
+        assert guards.form_token_check(token) is None  # the site's own, and not too old
 
 
 def test_a_proxy_in_front_may_keep_public_pages_for_a_few_seconds_and_nothing_private(
