@@ -496,9 +496,10 @@ LOGGING = {
             "filters": ["keys_masked"],
         },
         # The access log (core/access_log.AccessLog), one line per request on stdout: written
-        # whatever LOG_LEVEL says, as the web server's own would be.
+        # whatever LOG_LEVEL says, as the web server's own would be, in blocks at least every
+        # second (core/access_log.BlockHandler).
         "access": {
-            "class": "logging.StreamHandler",
+            "class": "voorproef.core.access_log.BlockHandler",
             "formatter": "line",
             "stream": "ext://sys.stdout",
         },

@@ -25,7 +25,13 @@ from granian.log import LogLevels, configure_logging
 
 from tests.support import ROOT, free_port, process_env, process_start, processes_stop, wait_for
 from voorproef import server
-from voorproef.core.access_log import AccessLog, KeyMaskFilter, access_line, client_network
+from voorproef.core.access_log import (
+    AccessLog,
+    BlockHandler,
+    KeyMaskFilter,
+    access_line,
+    client_network,
+)
 from voorproef.core.ip import client_ip, ip_truncate
 from voorproef.core.keys import MASK, mask_path, mask_query, mask_text, mask_uri
 from voorproef.downloads.services import download_request_create
@@ -223,6 +229,95 @@ def test_the_log_shows_the_network_the_app_stores(
     request = RequestFactory().get("/")
     request.META.update(environ)
     assert network == (ip_truncate(client_ip(request)) or "-")  # the rule the app stores by
+
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("198.51.100.255", "198.51.100.0"),
+        ("0.0.0.0", "0.0.0.0"),  # noqa: S104 (an address to truncate, not one to bind)
+        ("255.255.255.255", "255.255.255.0"),
+        ("256.1.1.1", ""),
+        ("198.51.100.07", ""),  # leading zeros: an octal address to some, refused by all here
+        ("198.51.100", ""),
+        ("198.51.100.7.1", ""),
+        (" 198.51.100.7", ""),
+        ("198.51.100.7\n", ""),
+        ("\u0661\u0669\u0668.51.100.7", ""),  # digits, but not ASCII ones
+        ("::ffff:198.51.100.7", "198.51.100.0"),
+        ("2001:db8:abcd:12ff::1", "2001:db8:abcd::"),
+    ],
+)
+def test_an_address_is_truncated_or_refused_as_an_address(address: str, network: str) -> None:
+    assert ip_truncate(address) == network
+
+
+# -- how the lines are written -------------------------------------------------------------------
+
+
+class _Writes(io.StringIO):
+    """A stream that keeps each write apart."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return len(text)
+
+
+def _record(line: str) -> logging.LogRecord:
+    return logging.LogRecord("voorproef.access", logging.INFO, __file__, 0, line, None, None)
+
+
+def test_access_lines_go_out_in_blocks_of_whole_lines_that_a_pipe_takes_whole() -> None:
+    # The server's processes share one stdout: a write of at most PIPE_BUF bytes is never
+    # interleaved with another's, so no line is cut in two by another process's.
+    stream = _Writes()
+    handler = BlockHandler(stream)
+    lines = [f"203.0.113.0 /pagina/{n}/{'é' * (n % 90)}" for n in range(300)]
+    lines.insert(150, "/lang/" + "x" * 5000)  # longer than a block: on its own
+    for line in lines:
+        handler.handle(_record(line))
+    handler.flush()
+    assert "".join(stream.writes) == "".join(f"{line}\n" for line in lines)
+    assert 5 < len(stream.writes) < len(lines) / 10  # blocks, not a write per line
+    for text in stream.writes:
+        assert text.endswith("\n")
+        assert len(text.encode()) <= 4096 or text.count("\n") == 1
+
+
+def test_an_access_line_is_written_within_a_second_on_a_quiet_site() -> None:
+    stream = _Writes()
+    handler = BlockHandler(stream)
+    handler.handle(_record("203.0.113.0 GET /nieuw-publiek-werken/"))
+    assert not stream.writes  # held for the next ones
+    assert wait_for(lambda: bool(stream.writes), timeout=3)  # no other line came
+    assert stream.writes == ["203.0.113.0 GET /nieuw-publiek-werken/\n"]
+
+
+def test_the_access_lines_still_held_are_written_when_the_process_ends() -> None:
+    script = "\n".join([
+        "import django; django.setup()",
+        "from voorproef.core.access_log import AccessLog",
+        "environ = {'REQUEST_METHOD': 'GET', 'PATH_INFO': '/laatste/',"
+        " 'REMOTE_ADDR': '203.0.113.9', 'SERVER_PROTOCOL': 'HTTP/1.1'}",
+        "app = lambda environ, start: start('200 OK', []) or [b'ok']",
+        "body = AccessLog(app)(environ, lambda *args: None)",
+        "list(body); body.close()",
+    ])  # fmt: skip
+    ended = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "voorproef.settings"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert re.fullmatch(
+        r'203\.0\.113\.0 \[[^]]+\] "GET /laatste/ HTTP/1\.1" 200 2 \d+ms\n', ended.stdout
+    )
 
 
 # -- error logs -----------------------------------------------------------------------------------

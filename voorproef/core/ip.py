@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -26,9 +27,18 @@ def _address(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | No
     return ip
 
 
+# An IPv4 address as ipaddress accepts it (decimal parts of at most 255, no leading zeros), its
+# first three parts captured: most readers' addresses, truncated without building an address
+# object (0.4 against 4 µs, paid by the access log on every request).
+_PART = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"({_PART}\.{_PART}\.{_PART})\.{_PART}")
+
+
 def ip_truncate(address: str) -> str:
     """The network the address belongs to (IPv4 /24, IPv6 /48): enough to spot abuse, not to
     point at a person. Returns "" for what is not an address."""
+    if plain := _IPV4.fullmatch(address):
+        return f"{plain[1]}.0"
     ip = _address(address)
     if ip is None:
         return ""
