@@ -451,6 +451,22 @@ def test_the_server_logs_personal_links_without_key_address_or_browser(
         assert secret not in text
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("_static_collected")
+def test_the_servers_last_lines_are_written_when_it_stops(essay: EssayPage, tmp_path: Path) -> None:
+    # Lines wait up to a second to be written with others; a deploy stops the server sooner.
+    port = free_port()
+    log = tmp_path / "server.log"
+    command = [sys.executable, "-m", "voorproef.server", f"--bind=127.0.0.1:{port}", "--workers=1"]
+    server = process_start(command, process_env(free_port()), log)
+    try:
+        assert wait_for(lambda: _up(f"http://127.0.0.1:{port}"), timeout=60)
+        assert requests.get(f"http://127.0.0.1:{port}{ESSAY}", timeout=10).status_code == 200
+    finally:
+        processes_stop([server], [log])  # at once
+    assert f'"GET {ESSAY} HTTP/1.1" 200 ' in log.read_text()
+
+
 def _up(base: str) -> bool:
     try:
         return requests.get(base + "/healthz", timeout=1).status_code == 200

@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from multiprocessing import util as multiprocessing_util
 from typing import Any
 
 from django.conf import settings
@@ -148,7 +149,7 @@ class BlockHandler(logging.StreamHandler):
     A block is never larger than the kernel writes in one piece to a pipe (PIPE_BUF), and ends
     at the end of a line: the server's processes share one stdout (journald's stream, a pipe),
     and their lines never run into each other's. What is still held when the process ends is
-    written then (logging's shutdown flushes every handler)."""
+    written then."""
 
     BLOCK_BYTES = 4096  # PIPE_BUF on Linux
     SECONDS = 1.0
@@ -170,6 +171,10 @@ class BlockHandler(logging.StreamHandler):
             if self.flusher_pid != os.getpid():
                 self.flusher_pid = os.getpid()
                 threading.Thread(target=self._flusher, name="access-log", daemon=True).start()
+                # A server's worker process (granian's, forked by multiprocessing) ends without
+                # logging's shutdown; multiprocessing runs its finalizers then, and atexit any
+                # other process's.
+                multiprocessing_util.Finalize(None, self.flush, exitpriority=0)
         except Exception:
             self.handleError(record)
 
