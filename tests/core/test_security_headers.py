@@ -523,12 +523,17 @@ def test_an_original_image_or_other_media_has_no_address(client: Client) -> None
     assert_site_policy(response, "media outside images/")
 
 
-def test_a_document_is_an_attachment_under_a_policy_that_allows_nothing(client: Client) -> None:
+def _document() -> Any:
+    """An editor's document, as Wagtail serves it."""
     from wagtail.documents import get_document_model
 
     document = get_document_model()(title="Jaarverslag")
     document.file.save("jaarverslag.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
-    response = client.get(document.url)
+    return document
+
+
+def test_a_document_is_an_attachment_under_a_policy_that_allows_nothing(client: Client) -> None:
+    response = client.get(_document().url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Content-Type"] == "application/pdf"
@@ -670,11 +675,7 @@ def test_a_proxy_with_another_copy_of_the_policy_gets_the_headers_whole(
 def test_answers_with_a_policy_of_their_own_keep_it_behind_the_proxy(
     client: Client, editor_client: Client
 ) -> None:
-    from wagtail.documents import get_document_model
-
-    document = get_document_model()(title="Jaarverslag")
-    document.file.save("jaarverslag.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
-    kept = client.get(document.url, headers=_by_proxy())
+    kept = client.get(_document().url, headers=_by_proxy())
     assert "X-Voorproef-Policy" not in kept
     assert _directives(kept) == {"default-src": "'none'"}
     admin = editor_client.get("/admin/", headers=_by_proxy())

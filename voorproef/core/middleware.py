@@ -117,7 +117,8 @@ def _public() -> tuple[object, str, str, str]:
 
 def public_policy() -> tuple[str, str]:
     """The Content-Security-Policy and the Permissions-Policy of every public page."""
-    return _public()[1], _public()[2]
+    _, csp, permissions, _ = _public()
+    return csp, permissions
 
 
 def public_policy_digest() -> str:
