@@ -142,7 +142,7 @@ def test_threads_come_in_pages_of_fifty(client: Client, essay: EssayPage) -> Non
 def test_every_comment_links_to_the_page_its_thread_stands_on(
     client: Client, essay: EssayPage
 ) -> None:
-    """The landing after posting and every link to a comment (thread_page_of) name the page
+    """Every link to a comment (thread_page_of: mails, old WordPress addresses) names the page
     the discussion shows it on: replies go with their thread, a reply whose parent was taken
     down stands as a thread of its own, and two threads posted in the same microsecond keep
     their order."""
@@ -171,6 +171,41 @@ def test_every_comment_links_to_the_page_its_thread_stands_on(
         assert number == pages[comment.pk], comment.text
         path = ESSAY if number == 1 else f"{ESSAY}reacties/{number}/"
         assert comment.text in client.get(path).content.decode()
+
+
+def test_after_posting_the_author_sees_the_page_of_the_discussion_that_holds_their_comment(
+    client: Client, essay: EssayPage
+) -> None:
+    """The essay's address with the author's key shows the page of comments with their new
+    comment, published or held, a thread of its own or a reply in an older thread; without
+    the key, the essay shows the first page."""
+    site = CommentSettings.load()
+    site.per_page = 2
+    site.save()
+    start = timezone.now() - timedelta(days=1)
+    first = approved(essay, text="Draad één.", created_at=start)
+    for n in range(2, 6):
+        approved(essay, text=f"Draad {n}.", created_at=start + timedelta(minutes=n))
+
+    def landing(response: Any) -> str:
+        assert response.status_code == 302
+        assert response["Location"].startswith(ESSAY + "?reactie=")
+        return str(client.get(response["Location"]).content.decode())
+
+    own = landing(
+        post_comment(client, name="Joost Bakker", email="joost@example.nl", text="Nieuw.")
+    )
+    assert "Nieuw." in own and "Draad 5." in own and "Draad 4." not in own
+    assert "Pagina 3 van 3" in own
+    held = landing(post_comment(client, email="nieuw@example.nl", text="Vastgehouden."))
+    assert "Vastgehouden." in held and "Je reactie wacht op goedkeuring." in held
+    assert "Nieuw." not in held and "Pagina 4 van 4" in held  # a thread of its own, to them
+    reply = landing(
+        post_comment(client, email="ander@example.nl", text="Antwoord.", parent=first.pk)
+    )
+    assert "Antwoord." in reply and "Draad één." in reply and "Pagina 1 van 3" in reply
+    public = client.get(ESSAY).content.decode()
+    assert "Draad één." in public and "Nieuw." not in public and "Pagina 1 van 3" in public
 
 
 def test_a_page_of_the_discussion_reads_only_the_comments_it_shows(

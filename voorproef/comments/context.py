@@ -31,12 +31,20 @@ def _preview(essay: FeaturePage, key: str) -> Comment | None:
     return comment
 
 
-def discussion_context(essay: FeaturePage, request: HttpRequest, *, page: int) -> dict[str, Any]:
+def discussion_context(
+    essay: FeaturePage, request: HttpRequest, *, page: int | None
+) -> dict[str, Any]:
+    """The discussion on this page of comments; with no page named (the essay's own address),
+    the first, or the one that holds the comment of the author whose key is in the address
+    (where posting and editing lead them)."""
     site = CommentSettings.load()
     key = request.GET.get(AUTHOR_KEY_PARAM, "")
     preview = _preview(essay, key) if key else None
     threads = services.comment_threads(essay, preview=preview)
     paginator: Paginator[Any] = Paginator(threads.roots, site.per_page)
+    if page is None:
+        position = services.thread_position(threads, preview.pk) if preview is not None else None
+        page = 1 if position is None else position // site.per_page + 1
     if page > paginator.num_pages:
         raise Http404
     # The page of thread starters, then those threads in full: one page's comments are read,

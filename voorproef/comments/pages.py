@@ -33,7 +33,7 @@ class DiscussionMixin(FeaturePage):
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context(request, *args, **kwargs)
         if self.comments_enabled or self.comments.exists():
-            context.update(discussion_context(self, request, page=kwargs.get("comment_page", 1)))
+            context.update(discussion_context(self, request, page=kwargs.get("comment_page")))
         return context
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:

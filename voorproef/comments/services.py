@@ -168,6 +168,20 @@ def thread_nodes(threads: Threads, roots: Sequence[int]) -> list[Node]:
     return [node(pk) for pk in roots if pk in comments]
 
 
+def thread_position(threads: Threads, pk: int) -> int | None:
+    """Where the thread that holds this comment stands among the threads (0: the first); None
+    when the discussion does not show the comment."""
+    parents = {reply: parent for parent, replies in threads.replies.items() for reply in replies}
+    seen = set()
+    while pk in parents and pk not in seen:
+        seen.add(pk)
+        pk = parents[pk]
+    try:
+        return threads.roots.index(pk)
+    except ValueError:
+        return None
+
+
 def comment_pages(essay: FeaturePage, per_page: int) -> dict[int, int]:
     """The page every shown comment stands on, from one read of the thread."""
     threads = comment_threads(essay)
